@@ -1,0 +1,119 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, ProductionConfig, config_from_env
+
+
+def _sqlite_recipe(engine: Engine) -> None:
+    """Let pysqlite run real transactions and savepoints, and enforce foreign keys."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if issubclass(config_class, ProductionConfig):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    from app import models  # noqa: F401  (every model registered before anything uses them)
+    from app.api import api
+    from app.errors import register_error_handlers
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import babel_settings
+    from app.security import init_security
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_recipe(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, **babel_settings(app))
+    limiter.init_app(app)
+    _init_login(app)
+    api.init_app(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    init_security(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.auth.services import load_session_user
+    from app.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import api
+    from app.auth import bp as auth_bp
+    from app.auth.api import blp as auth_api
+    from app.extensions import csrf
+    from app.institutions import bp as institutions_bp
+    from app.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, institutions_bp):
+        app.register_blueprint(blueprint)
+    for api_blueprint in (auth_api,):
+        csrf.exempt(api_blueprint)
+        api.register_blueprint(api_blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_datetime, get_locale
+
+    from app.auth.forms import EmptyForm, LanguageForm
+    from app.nav import visible_items
+
+    @app.context_processor
+    def inject() -> dict:
+        return {
+            "current_locale": str(get_locale() or "id"),
+            "logout_form": EmptyForm(),
+            "language_form": LanguageForm(),
+            "nav_items": visible_items,
+        }
+
+    app.jinja_env.filters["datetime"] = format_datetime
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,87 @@
+"""The JSON API under /api/v1: flask-smorest, bearer-token authentication, the error envelope
+in the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import marshmallow as ma
+from flask import g, request
+from flask_smorest import Api as SmorestApi
+
+from app.errors import Forbidden, Unauthorized
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"example": "validation_failed"})
+    message = ma.fields.String(required=True)
+    details = ma.fields.Dict(required=True)
+
+
+class ErrorSchema(ma.Schema):
+    """The one error envelope of every JSON response that is not a success."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        """app.errors registers the handlers that speak the envelope."""
+
+
+api = Api(
+    spec_kwargs={
+        "info": {
+            "description": "Kompeten: courses, assessments, signed competency certificates "
+            "and placement. Authenticate with `POST /api/v1/auth/tokens` and send "
+            "`Authorization: Bearer <token>`."
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+            }
+        },
+    }
+)
+
+BEARER = [{"bearerAuth": []}]
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def current_api_user() -> Any:
+    """The user authenticated by the request's bearer token, or None."""
+    if "api_user" not in g:
+        from app.auth.services import user_for_token
+
+        token = bearer_token()
+        g.api_user = user_for_token(token) if token else None
+    return g.api_user
+
+
+def token_required(*roles: str) -> Callable:
+    """Require a valid bearer token; with roles, require one of them."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_api_user()
+            if user is None:
+                raise Unauthorized("A valid bearer token is required.")
+            if roles and not user.has_any_role(*roles):
+                raise Forbidden("Your account may not do this.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

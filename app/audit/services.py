@@ -1,0 +1,65 @@
+"""Recording audit events. Callers pass only what is safe to keep: never a password,
+token or key; `scrub` removes such fields if a caller passes a whole dict."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import has_request_context, request
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+SECRET_WORDS = ("password", "token", "secret", "private", "key_pem", "proofvalue")
+
+
+def scrub(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {
+        k: ("[removed]" if any(w in k.lower() for w in SECRET_WORDS) else v)
+        for k, v in data.items()
+    }
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    institution_id: int | None = None,
+    target: Any = None,
+    target_type: str | None = None,
+    target_id: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+    actor_email: str | None = None,
+) -> AuditEvent:
+    if target is not None:
+        target_type = target_type or target.__class__.__name__
+        target_id = target_id if target_id is not None else getattr(target, "id", None)
+    if institution_id is None and actor is not None:
+        institution_id = getattr(actor, "institution_id", None)
+    ip = None
+    if has_request_context():
+        ip = (request.remote_addr or "")[:64] or None
+    entry = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        actor_email=getattr(actor, "email", None) or actor_email,
+        institution_id=institution_id,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        ip=ip,
+        before=scrub(before),
+        after=scrub(after),
+        reason=reason,
+    )
+    db.session.add(entry)
+    log.info(
+        "audit %s by %s on %s:%s", action, entry.actor_email or "-", target_type, target_id
+    )
+    return entry

@@ -1,0 +1,32 @@
+"""Named access predicates and the decorator that applies them to web pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def require_roles(*roles: str) -> Callable:
+    """A logged-in user holding one of these roles; others get 403 (anonymous: login)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_any_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def can_manage_staff(user: Any, institution_id: int | None) -> bool:
+    return user.is_admin or (
+        user.has_role("institution_admin") and user.institution_id == institution_id
+    )

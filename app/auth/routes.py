@@ -1,0 +1,201 @@
+"""Web pages: register, login, logout, account (password, language, API tokens), staff."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp, services
+from app.auth.forms import (
+    EmptyForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    StaffForm,
+    TokenForm,
+)
+from app.auth.models import STAFF_ROLES
+from app.auth.permissions import require_roles
+from app.errors import AppError
+from app.extensions import db, limiter
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("main.home")
+
+
+def _form_error(form, error: AppError) -> None:
+    """Put a service's validation error on the form fields it names."""
+    placed = False
+    for name in error.details:
+        field = getattr(form, name, None) or (getattr(form, "new_password", None) if name == "password" else None)
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+            placed = True
+    if not placed:
+        flash(error.message, "error")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                email=form.email.data,
+                password=form.password.data,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                locale=session.get("locale", "id"),
+            )
+        except AppError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Kompeten, %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("main.home"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.commit()  # keep the failed-login audit entry
+            form.password.errors = [_("The e-mail or password is not correct.")]
+            status = 401
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            session["locale"] = user.locale
+            return redirect(_safe_next(request.args.get("next")))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        services.end_all_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template(
+        "auth/account.html",
+        password_form=PasswordForm(),
+        language_form=LanguageForm(locale=current_user.locale),
+        token_form=TokenForm(),
+        revoke_form=EmptyForm(),
+        new_token=session.pop("new_token", None),
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except AppError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # this browser keeps its session; others end
+            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        password_form=form,
+        language_form=LanguageForm(locale=current_user.locale),
+        token_form=TokenForm(),
+        revoke_form=EmptyForm(),
+        new_token=None,
+    ), 422
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash(_("Give the token a name."), "error")
+        return redirect(url_for("auth.account"))
+    _token, raw = services.create_token(
+        current_user, form.name.data, current_app.config["API_TOKEN_DAYS"]
+    )
+    db.session.commit()
+    session["new_token"] = raw
+    return redirect(url_for("auth.account") + "#tokens")
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if EmptyForm().validate_on_submit():
+        services.revoke_token(current_user, token_id)
+        db.session.commit()
+        flash(_("The token has been revoked."), "success")
+    return redirect(url_for("auth.account") + "#tokens")
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@require_roles("institution_admin")
+def staff():
+    form = StaffForm()
+    status = 200
+    if form.validate_on_submit():
+        roles = [r for r in STAFF_ROLES if getattr(form, r).data]
+        try:
+            services.create_staff(
+                current_user,
+                email=form.email.data,
+                password=form.password.data,
+                full_name=form.full_name.data,
+                roles=roles,
+            )
+        except AppError as error:
+            db.session.rollback()
+            _form_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Staff account created."), "success")
+            return redirect(url_for("auth.staff"))
+    elif request.method == "POST":
+        status = 422
+    members = sorted(current_user.institution.staff, key=lambda u: u.full_name)
+    return render_template("auth/staff.html", form=form, members=members), status

@@ -1,0 +1,49 @@
+"""Command-line commands: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create the demo data (idempotent) and print the demo accounts."""
+        from app.seed import run
+
+        report = run()
+        click.echo("Demo accounts (role, e-mail, password):")
+        for roles, email, password in report.accounts:
+            click.echo(f"  {roles:<20} {email:<32} {password}")
+        for line in report.lines:
+            click.echo(line)
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", "full_name", prompt="Full name")
+    @click.password_option()
+    def create_admin(email: str, full_name: str, password: str) -> None:
+        """Create a platform admin."""
+        from app.auth.services import create_user
+        from app.errors import AppError
+
+        try:
+            user = create_user(
+                email=email, password=password, full_name=full_name, roles=["admin"]
+            )
+        except AppError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo(f"Platform admin {user.email} created.")
+
+    @app.cli.command("compile-translations")
+    def compile_translations() -> None:
+        """Compile the .po catalogues to .mo (the build does this; .mo is never committed)."""
+        from app.i18n import compile_catalogs
+
+        for path in compile_catalogs():
+            click.echo(f"compiled {path}")

@@ -1,0 +1,173 @@
+"""One error hierarchy, and handlers that answer JSON clients with the envelope
+`{"error": {"code", "message", "details"}}` and browsers with a friendly page."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+JSON_PREFIXES = ("/api/", "/credentials/", "/oauth/")
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class AppError(Exception):
+    """A failure the user can act on. Services raise these; handlers render them."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self, message: str, *, details: dict[str, Any] | None = None, code: str | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+        if code:
+            self.code = code
+
+
+class ValidationFailed(AppError):
+    status = 422
+    code = "validation_failed"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+
+
+class RateLimited(AppError):
+    status = 429
+    code = "rate_limited"
+
+
+def wants_json() -> bool:
+    if request.path.startswith(JSON_PREFIXES) or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def envelope(status: int, code: str, message: str, details: dict | None = None) -> Response:
+    response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    response.status_code = status
+    return response
+
+
+def _render(status: int, code: str, message: str, details: dict | None = None) -> Response:
+    if wants_json():
+        return envelope(status, code, message, details)
+    html = render_template("errors/error.html", status=status, message=message)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _http_message(error: HTTPException) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Please log in first."),
+        403: _("You do not have permission to do that."),
+        404: _("The page or item you asked for was not found."),
+        405: _("That method is not allowed here."),
+        413: _("The upload is too large."),
+        415: _("That content type is not supported."),
+        422: _("Some of the data you sent is not valid."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Please try again."),
+        503: _("The service is briefly unavailable. Please try again."),
+    }
+    return messages.get(error.code or 500, error.description or error.name)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    details: dict[str, Any] = {}
+    message = _http_message(error)
+    if "messages" in data:  # webargs/marshmallow validation
+        details = data["messages"]
+        if status == 422:
+            message = _("Some of the data you sent is not valid.")
+        elif status == 400:
+            message = _("The request body is not valid JSON.")
+    if "message" in data:
+        message = data["message"]
+    response = _render(status, CODES.get(status, "error"), message, details)
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_app_error(error: AppError) -> Response:
+    db.session.rollback()
+    return _render(error.status, error.code, error.message, error.details)
+
+
+def handle_database_down(error: Exception) -> Response:
+    db.session.rollback()
+    log.error("database unavailable: %s", error.__class__.__name__)
+    return _render(503, "unavailable", _("The service is briefly unavailable. Please try again."))
+
+
+def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return _render(500, "internal_error", _("Something went wrong on our side. Please try again."))
+
+
+def handle_operational(error: Exception) -> Response:
+    if isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        return handle_database_down(error)
+    return handle_unexpected(error)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(DBAPIError, handle_operational)
+    app.register_error_handler(Exception, handle_unexpected)
