@@ -21,10 +21,19 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def database_url(url: str | None) -> str | None:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    if url and url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
 class Config:
     APP_NAME = "Kompeten"
     SECRET_KEY = _env("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kompeten.db'}")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kompeten.db'}")
+    )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = _env("REDIS_URL")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
@@ -81,7 +90,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105 - test-only value
     KEY_ENCRYPTION_KEY = "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI="
-    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(_env("TEST_DATABASE_URL", "sqlite://"))
     RATELIMIT_STORAGE_URI = "memory://"
     BASE_URL = "http://kompeten.test"
     SERVER_NAME = None

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 REQUIRED = _l("This field is required.")
@@ -31,7 +32,10 @@ class RegisterForm(FlaskForm):
     )
     role = RadioField(
         _l("I am"),
-        choices=[("trainee", _l("A trainee or job seeker")), ("employer", _l("An employer"))],
+        choices=[
+            SelectChoice("trainee", _l("A trainee or job seeker")),
+            SelectChoice("employer", _l("An employer")),
+        ],
         default="trainee",
         validators=[DataRequired(REQUIRED)],
     )
@@ -48,7 +52,7 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = RadioField(
         _l("Language"),
-        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
         validators=[DataRequired(REQUIRED)],
     )
 
