@@ -81,9 +81,7 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = False
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
-    KEY_ENCRYPTION_KEY = _env(
-        "KEY_ENCRYPTION_KEY", "ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE="
-    )
+    KEY_ENCRYPTION_KEY = _env("KEY_ENCRYPTION_KEY", "ZGV2LW9ubHkta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=")
 
 
 class TestConfig(Config):

@@ -15,7 +15,7 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-JSON_PREFIXES = ("/api/", "/credentials/", "/oauth/")
+JSON_PREFIXES = ("/api/", "/credentials/", "/oauth/", "/healthz")
 
 CODES = {
     400: "bad_request",
@@ -83,9 +83,10 @@ def wants_json() -> bool:
     if request.path.startswith(JSON_PREFIXES) or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def envelope(status: int, code: str, message: str, details: dict | None = None) -> Response:

@@ -20,7 +20,9 @@ class NavItem:
 _ITEMS: list[NavItem] = []
 
 
-def add(endpoint: str, label: LazyString | str, roles: tuple[str, ...] = (), order: int = 50) -> None:
+def add(
+    endpoint: str, label: LazyString | str, roles: tuple[str, ...] = (), order: int = 50
+) -> None:
     if all(item.endpoint != endpoint for item in _ITEMS):
         _ITEMS.append(NavItem(endpoint, label, roles, order))
 

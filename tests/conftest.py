@@ -63,6 +63,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = make_test_app(url, STORAGE_DIR=str(tmp / "storage"))
     with application.app_context():
         _db.create_all()
+        _db.session.remove()
+        # Request code commits into savepoints of each test's outer transaction (see `db`).
+        _db.session.configure(join_transaction_mode="create_savepoint", expire_on_commit=False)
     yield application
     with application.app_context():
         _db.engine.dispose()
@@ -77,7 +80,6 @@ def db(app: Flask) -> Iterator[Any]:
         connection = engine.connect()
         transaction = connection.begin()
         _db.session.remove()
-        _db.session.configure(join_transaction_mode="create_savepoint", expire_on_commit=False)
         _db._app_engines[app][None] = connection  # type: ignore[assignment]
     try:
         yield _db
@@ -85,7 +87,6 @@ def db(app: Flask) -> Iterator[Any]:
         with app.app_context():
             _db.session.remove()
             _db._app_engines[app][None] = engine
-            _db.session.configure(join_transaction_mode="conservative_savepoint", expire_on_commit=True)
         transaction.rollback()
         connection.close()
 
@@ -139,7 +140,9 @@ def make_institution(app: Flask, db: Any) -> Callable[..., Institution]:
                 type=fields.pop("type", "BLK"),
                 province=fields.pop("province", "Jawa Barat"),
                 city=fields.pop("city", "Bandung"),
-                number_prefix=fields.pop("number_prefix", re.sub(r"[^A-Z0-9]", "", slug.upper())[:10]),
+                number_prefix=fields.pop(
+                    "number_prefix", re.sub(r"[^A-Z0-9]", "", slug.upper())[:10]
+                ),
                 **fields,
             )
             _db.session.add(institution)

@@ -35,11 +35,14 @@ class Tokens(MethodView):
         if user is None:
             db.session.commit()
             raise Unauthorized(_("The e-mail or password is not correct."))
-        token, raw = services.create_token(
-            user, body["name"], current_app.config["API_TOKEN_DAYS"]
-        )
+        token, raw = services.create_token(user, body["name"], current_app.config["API_TOKEN_DAYS"])
         db.session.commit()
-        return {"id": token.id, "token": raw, "token_type": "Bearer", "expires_at": token.expires_at}
+        return {
+            "id": token.id,
+            "token": raw,
+            "token_type": "Bearer",
+            "expires_at": token.expires_at,
+        }
 
     @blp.doc(security=BEARER)
     @blp.response(200, TokenSchema(many=True))

@@ -14,9 +14,7 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField(
-        _l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)]
-    )
+    full_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("E-mail"),
         validators=[
@@ -27,8 +25,13 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(REQUIRED), Length(min=8, max=256, message=_l("Use at least 8 characters."))],
-        description=_l("At least 8 characters. A long phrase is easy to remember and hard to guess."),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=8, max=256, message=_l("Use at least 8 characters.")),
+        ],
+        description=_l(
+            "At least 8 characters. A long phrase is easy to remember and hard to guess."
+        ),
     )
     role = RadioField(
         _l("I am"),
@@ -45,7 +48,10 @@ class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(REQUIRED), Length(min=8, max=256, message=_l("Use at least 8 characters."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=8, max=256, message=_l("Use at least 8 characters.")),
+        ],
     )
 
 
@@ -69,11 +75,17 @@ class StaffForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail address."), check_deliverability=False)],
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
     )
     password = PasswordField(
         _l("Initial password"),
-        validators=[DataRequired(REQUIRED), Length(min=8, max=256, message=_l("Use at least 8 characters."))],
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=8, max=256, message=_l("Use at least 8 characters.")),
+        ],
     )
     instructor = BooleanField(_l("Instructor"))
     assessor = BooleanField(_l("Assessor"))

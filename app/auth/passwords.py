@@ -18,9 +18,25 @@ _DUMMY_HASH = _hasher.hash("kompeten-dummy-password")
 
 # Passwords common among Indonesian users that general lists rank low.
 _LOCAL_COMMON = {
-    "indonesia", "bismillah", "sayang", "sayangku", "rahasia", "merdeka", "jakarta",
-    "surabaya", "bandung", "garuda", "katasandi", "kata sandi", "password1", "kompeten",
-    "12345678", "indonesia1", "bismillah123", "sayang123", "alhamdulillah",
+    "indonesia",
+    "bismillah",
+    "sayang",
+    "sayangku",
+    "rahasia",
+    "merdeka",
+    "jakarta",
+    "surabaya",
+    "bandung",
+    "garuda",
+    "katasandi",
+    "kata sandi",
+    "password1",
+    "kompeten",
+    "12345678",
+    "indonesia1",
+    "bismillah123",
+    "sayang123",
+    "alhamdulillah",
 }
 
 
@@ -40,7 +56,7 @@ def password_problem(password: str, *, email: str | None = None) -> str | None:
     lowered = password.lower()
     if lowered in common_passwords():
         return "too_common"
-    if email and lowered == email.lower().split("@")[0] or email and lowered == email.lower():
+    if (email and lowered == email.lower().split("@")[0]) or (email and lowered == email.lower()):
         return "like_email"
     return None
 

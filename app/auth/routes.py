@@ -36,7 +36,9 @@ def _form_error(form, error: AppError) -> None:
     """Put a service's validation error on the form fields it names."""
     placed = False
     for name in error.details:
-        field = getattr(form, name, None) or (getattr(form, "new_password", None) if name == "password" else None)
+        field = getattr(form, name, None) or (
+            getattr(form, "new_password", None) if name == "password" else None
+        )
         if field is not None:
             field.errors = [*field.errors, error.message]
             placed = True
@@ -128,14 +130,18 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except AppError as error:
             db.session.rollback()
             _form_error(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # this browser keeps its session; others end
-            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            login_user(current_user._get_current_object())  # this browser stays; others end
+            flash(
+                _("Your password has been changed. Other sessions have been logged out."), "success"
+            )
             return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html",

@@ -22,7 +22,7 @@ from app.institutions.models import Institution
 
 log = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "kpt_"
+TOKEN_PREFIX = "kpt_"  # noqa: S105 - a public prefix, not a secret
 
 
 def password_message(problem: str) -> str:
@@ -155,9 +155,10 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_active(admin: User, user: User, active: bool) -> None:
-    if not (admin.is_admin or (
-        admin.has_role("institution_admin") and admin.institution_id == user.institution_id
-    )):
+    if not (
+        admin.is_admin
+        or (admin.has_role("institution_admin") and admin.institution_id == user.institution_id)
+    ):
         raise Forbidden(_("You may not change this account."))
     user.is_active = active
     end_all_sessions(user)

@@ -1,0 +1,62 @@
+# Kompeten: `make run` serves the platform with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+export FLASK_APP := wsgi
+PYTEST_ARGS ?=
+
+.PHONY: run test lint test-sqlite test-postgres test-browser bench fuzz translations system-deps system-deps-test clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh runtime
+
+system-deps-test:
+	@bash scripts/system-deps.sh test
+
+translations: $(STAMP)
+	@$(BIN)/flask compile-translations
+
+run: system-deps $(STAMP) translations
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo "Serving Kompeten on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-sqlite: $(STAMP) translations
+	@echo "== pytest on SQLite"
+	env -u TEST_DATABASE_URL $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) translations
+	@url=$$(bash scripts/postgres-url.sh); \
+	if [ -z "$$url" ]; then \
+	  echo "== SKIPPED pytest on PostgreSQL: no server answers at 127.0.0.1:5432 (set TEST_DATABASE_URL_PG)"; \
+	  if [ -n "$$CI" ]; then echo "CI needs PostgreSQL" >&2; exit 1; fi; \
+	else \
+	  echo "== pytest on PostgreSQL ($$url)"; \
+	  TEST_DATABASE_URL=$$url $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS); \
+	fi
+
+test-browser: system-deps-test $(STAMP) translations
+	@echo "== browser journeys (Playwright, Debian Chromium)"
+	env -u TEST_DATABASE_URL $(BIN)/pytest -m browser -q $(PYTEST_ARGS)
+
+test: system-deps-test lint test-sqlite test-postgres test-browser
+
+bench: system-deps-test $(STAMP) translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance/kompeten.db
