@@ -31,9 +31,7 @@ def register(app: Flask) -> None:
         from app.errors import AppError
 
         try:
-            user = create_user(
-                email=email, password=password, full_name=full_name, roles=["admin"]
-            )
+            user = create_user(email=email, password=password, full_name=full_name, roles=["admin"])
         except AppError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error

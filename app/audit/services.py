@@ -59,7 +59,5 @@ def record(
         reason=reason,
     )
     db.session.add(entry)
-    log.info(
-        "audit %s by %s on %s:%s", action, entry.actor_email or "-", target_type, target_id
-    )
+    log.info("audit %s by %s on %s:%s", action, entry.actor_email or "-", target_type, target_id)
     return entry

@@ -26,9 +26,7 @@ INSTITUTION_TYPE_LABELS = {
 class Institution(db.Model):
     __tablename__ = "institutions"
     __table_args__ = (
-        CheckConstraint(
-            "type IN ('UPTP', 'BLK', 'LPK', 'BLK_KOMUNITAS')", name="type_known"
-        ),
+        CheckConstraint("type IN ('UPTP', 'BLK', 'LPK', 'BLK_KOMUNITAS')", name="type_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
