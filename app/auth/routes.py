@@ -105,8 +105,11 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         services.end_all_sessions(current_user)
         db.session.commit()
+    locale = session.get("locale")
     logout_user()
     session.clear()
+    if locale:
+        session["locale"] = locale  # the language is the browser's choice, not the account's
     flash(_("You have logged out."), "success")
     return redirect(url_for("main.home"))
 
