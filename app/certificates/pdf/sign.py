@@ -1,0 +1,158 @@
+"""PAdES signatures on certificate PDFs (pyHanko), their validation, and reading the
+embedded credential back out of a PDF.
+
+Signatures are PAdES baseline B-B: CMS with SHA-256 over an incremental update, made with
+the institution's RSA (or EC) document-signing key. RSA and ECDSA keep the file at PDF 1.7,
+which PDF/A-3 requires; EdDSA signatures would need PDF 2.0.
+"""
+
+import io
+import logging
+from dataclasses import dataclass
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from ..crypto.keys import SigningMaterial
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_FIELD = "KompetenSignature"
+MAX_NAME_TREE_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class PdfSignatureCheck:
+    """Outcome of verify_pdf_signature.
+
+    ``intact``: the signed bytes hash to the value the signature covers.
+    ``valid``: intact, cryptographically valid, signer trusted, and nothing added after it.
+    """
+
+    intact: bool
+    valid: bool
+    signer_subject: str | None
+    covers_whole_document: bool = False
+    reason: str | None = None
+
+
+def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def make_signer(material: SigningMaterial) -> signers.SimpleSigner:
+    """A pyHanko signer for a document-signing key and its certificate chain."""
+    key_der = material.key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    certificate = _asn1_certificate(material.certificate)
+    chain = [_asn1_certificate(extra) for extra in material.chain]
+    return signers.SimpleSigner(
+        signing_cert=certificate,
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]),
+    )
+
+
+def sign_pdf(
+    pdf: bytes,
+    material: SigningMaterial,
+    reason: str | None = None,
+    location: str | None = None,
+    signer_name: str | None = None,
+) -> bytes:
+    """Sign ``pdf`` (PAdES B-B, SHA-256) in an incremental update; return the signed bytes."""
+    metadata = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=signer_name,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    output = signers.PdfSigner(metadata, signer=make_signer(material)).sign_pdf(writer)
+    return output.getvalue()
+
+
+def verify_pdf_signature(pdf: bytes, trust_roots: list[x509.Certificate]) -> PdfSignatureCheck:
+    """Validate the last signature of ``pdf`` against ``trust_roots``; never raises.
+
+    No revocation information is fetched: the institution's certificate is trusted
+    directly, and revoking a certificate is done by revoking its credentials.
+    """
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_regular_signatures
+    except Exception as exc:  # any parse failure of untrusted input means "not valid"
+        return PdfSignatureCheck(False, False, None, reason=f"unreadable PDF: {exc}")
+    if not signatures:
+        return PdfSignatureCheck(False, False, None, reason="the PDF is not signed")
+    embedded = signatures[-1]
+    context = ValidationContext(
+        trust_roots=[_asn1_certificate(root) for root in trust_roots],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    try:
+        subject = embedded.signer_cert.subject.human_friendly
+        status = validate_pdf_signature(embedded, signer_validation_context=context)
+    except Exception as exc:  # malformed CMS, unsupported algorithms...
+        return PdfSignatureCheck(False, False, None, reason=f"signature cannot be checked: {exc}")
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    valid = status.bottom_line and whole
+    reason = None
+    if not status.intact:
+        reason = "the document was changed after signing"
+    elif not status.valid:
+        reason = "the signature value is invalid"
+    elif not status.trusted:
+        reason = "the signer certificate is not trusted"
+    elif not whole:
+        reason = "content was added to the document after signing"
+    elif not valid:
+        reason = "the signature does not meet the validation policy"
+    return PdfSignatureCheck(status.intact, valid, subject, whole, reason)
+
+
+def _name_tree_lookup(
+    node: generic.DictionaryObject, name: str, depth: int = 0
+) -> generic.PdfObject | None:
+    if depth > MAX_NAME_TREE_DEPTH:
+        return None
+    names = node.get("/Names")
+    if names is not None:
+        for index in range(0, len(names) - 1, 2):
+            if str(names[index]) == name:
+                return names[index + 1]
+    for kid in node.get("/Kids", []):
+        found = _name_tree_lookup(kid.get_object(), name, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def extract_embedded_file(pdf: bytes, name: str = "credential.json") -> bytes | None:
+    """The bytes of the embedded file ``name`` in ``pdf``, or None if it has none."""
+    try:
+        root = PdfFileReader(io.BytesIO(pdf), strict=False).root
+        tree = root["/Names"]["/EmbeddedFiles"] if "/Names" in root else None
+        filespec = _name_tree_lookup(tree, name) if tree is not None else None
+        if filespec is None:
+            return None
+        return filespec["/EF"]["/F"].get_object().data
+    except Exception as exc:  # a broken or hostile PDF simply has no usable attachment
+        logger.info("cannot read embedded file %r: %s", name, exc)
+        return None
