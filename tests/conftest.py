@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,15 +34,22 @@ def test_database_url(tmp_dir: str) -> str:
     return database_url(os.environ.get("TEST_DATABASE_URL")) or f"sqlite:///{tmp_dir}/test.db"
 
 
-def reset_database(url: str) -> None:
-    """Start from an empty schema (PostgreSQL keeps tables between runs)."""
+def private_database(url: str) -> tuple[str, Callable[[], None]]:
+    """On PostgreSQL, a fresh database of this run's own, so that parallel runs never meet;
+    returns its URL and the function that drops it. SQLite files are private already."""
     if make_url(url).get_backend_name() != "postgresql":
-        return
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+        return url, lambda: None
+    name = f"kompeten_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def make_test_app(url: str, **overrides: Any) -> Flask:
@@ -58,8 +66,7 @@ def make_test_app(url: str, **overrides: Any) -> Flask:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     compile_catalogs()
     tmp = tmp_path_factory.mktemp("db")
-    url = test_database_url(str(tmp))
-    reset_database(url)
+    url, drop = private_database(test_database_url(str(tmp)))
     application = make_test_app(url, STORAGE_DIR=str(tmp / "storage"))
     with application.app_context():
         _db.create_all()
@@ -69,6 +76,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield application
     with application.app_context():
         _db.engine.dispose()
+    drop()
 
 
 @pytest.fixture
