@@ -68,6 +68,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_login(app)
     api.init_app(app)
     _register_blueprints(app)
+    _register_audit(app)
     register_error_handlers(app)
     init_security(app)
     _register_template_helpers(app)
@@ -102,6 +103,17 @@ def _register_blueprints(app: Flask) -> None:
     for api_blueprint in (auth_api,):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)
+
+
+def _register_audit(app: Flask) -> None:
+    from app.api import api
+    from app.audit import bp as audit_bp
+    from app.audit.api import blp as audit_api
+    from app.extensions import csrf
+
+    app.register_blueprint(audit_bp)
+    csrf.exempt(audit_api)
+    api.register_blueprint(audit_api)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
@@ -31,7 +31,20 @@ class AuditEvent(db.Model):
     reason: Mapped[str | None] = mapped_column(String(500))
 
 
+class AuditImmutable(RuntimeError):
+    """Raised on any attempt to change or remove an audit event through the ORM."""
+
+
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper: Any, connection: Any, target: AuditEvent) -> None:
-    raise RuntimeError("audit events are append-only")
+    raise AuditImmutable("audit events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`session.execute(update(AuditEvent))` skips the mapper events above: refuse it here."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AuditImmutable("audit events are append-only")

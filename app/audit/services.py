@@ -1,5 +1,6 @@
 """Recording audit events. Callers pass only what is safe to keep: never a password,
-token or key; `scrub` removes such fields if a caller passes a whole dict."""
+token or key; `scrub` removes such fields, and values that look like a secret, if a caller
+passes a whole dict."""
 
 from __future__ import annotations
 
@@ -13,14 +14,28 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-SECRET_WORDS = ("password", "token", "secret", "private", "key_pem", "proofvalue")
+SECRET_WORDS = ("password", "token", "secret", "private", "key_pem", "proofvalue", "passphrase")
+# Values that are secrets whatever their key: bearer tokens and PEM-encoded keys.
+SECRET_VALUE_PREFIXES = ("kpt_", "-----BEGIN")
+REMOVED = "[removed]"
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return scrub(value)
+    if isinstance(value, list | tuple):
+        return [_scrub_value(item) for item in value]
+    if isinstance(value, str) and value.lstrip().startswith(SECRET_VALUE_PREFIXES):
+        return REMOVED
+    return value
 
 
 def scrub(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of `data` with secret-looking keys and values replaced, at any depth."""
     if data is None:
         return None
     return {
-        k: ("[removed]" if any(w in k.lower() for w in SECRET_WORDS) else v)
+        str(k): (REMOVED if any(w in str(k).lower() for w in SECRET_WORDS) else _scrub_value(v))
         for k, v in data.items()
     }
 
@@ -56,7 +71,7 @@ def record(
         ip=ip,
         before=scrub(before),
         after=scrub(after),
-        reason=reason,
+        reason=(reason or None) and reason[:500],
     )
     db.session.add(entry)
     log.info("audit %s by %s on %s:%s", action, entry.actor_email or "-", target_type, target_id)

@@ -128,7 +128,13 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        record("auth.login_failed", actor_email=email[:254], target_type="User")
+        record(
+            "auth.login_failed",
+            actor_email=email[:254],
+            target_type="User",
+            target_id=user.id if user else None,
+            institution_id=user.institution_id if user else None,
+        )
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -192,6 +198,7 @@ def create_token(user: User, name: str, days: int) -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
+    record("auth.token_created", actor=user, target=token, after={"name": name})
     return token, raw
 
 
@@ -213,6 +220,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         raise NotFound(_("Token not found."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        record("auth.token_revoked", actor=user, target=token, after={"name": token.name})
     db.session.flush()
     return token
 

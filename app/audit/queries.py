@@ -1,0 +1,134 @@
+"""Reading the audit trail: who may see which events, filters, pages and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "action",
+    "actor_id",
+    "actor_email",
+    "institution_id",
+    "target_type",
+    "target_id",
+    "ip",
+    "before",
+    "after",
+    "reason",
+)
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[AuditEvent]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def events_query(scope_institution_id: int | None, flt: AuditFilter) -> Select[tuple[AuditEvent]]:
+    """Events newest first. `scope_institution_id` None means every institution's."""
+    query = select(AuditEvent)
+    if scope_institution_id is not None:
+        query = query.where(AuditEvent.institution_id == scope_institution_id)
+    if flt.action:
+        action = flt.action.strip()
+        if action.endswith("."):
+            query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+        else:
+            query = query.where(AuditEvent.action == action)
+    if flt.since:
+        query = query.where(AuditEvent.at >= datetime.combine(flt.since, time.min, tzinfo=UTC))
+    if flt.until:
+        end = datetime.combine(flt.until + timedelta(days=1), time.min, tzinfo=UTC)
+        query = query.where(AuditEvent.at < end)
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def page_of(query: Select[tuple[AuditEvent]], page: int, per_page: int = PER_PAGE) -> Page:
+    page = max(1, page)
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def known_actions(scope_institution_id: int | None) -> list[str]:
+    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    if scope_institution_id is not None:
+        query = query.where(AuditEvent.institution_id == scope_institution_id)
+    return list(db.session.scalars(query))
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will show as text, never run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def in_batches(query: Select[tuple[AuditEvent]], size: int = 500) -> Iterator[AuditEvent]:
+    """Every event of `query`, newest id first, fetched `size` at a time by keyset: the export
+    streams a long log without holding a cursor open or the whole log in memory."""
+    query = query.order_by(None).order_by(AuditEvent.id.desc())
+    last_id: int | None = None
+    while True:
+        batch = query if last_id is None else query.where(AuditEvent.id < last_id)
+        rows = list(db.session.scalars(batch.limit(size)))
+        yield from rows
+        if len(rows) < size:
+            return
+        last_id = rows[-1].id
+
+
+def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    """The CSV export, one line at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        line = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return line
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for event in events:
+        writer.writerow([safe_cell(getattr(event, column)) for column in CSV_COLUMNS])
+        yield flush()

@@ -1,0 +1,38 @@
+import marshmallow as ma
+
+from app.audit.queries import MAX_PER_PAGE, PER_PAGE
+
+
+class AuditQuerySchema(ma.Schema):
+    action = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=60),
+        metadata={"description": "An action, e.g. `auth.login`, or a prefix ending in `.`"},
+    )
+    since = ma.fields.Date(metadata={"description": "From this day (UTC), inclusive"})
+    until = ma.fields.Date(metadata={"description": "Until this day (UTC), inclusive"})
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000))
+    per_page = ma.fields.Integer(
+        load_default=PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
+    )
+
+
+class AuditEventSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    at = ma.fields.DateTime(required=True)
+    action = ma.fields.String(required=True)
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_email = ma.fields.String(allow_none=True)
+    institution_id = ma.fields.Integer(allow_none=True)
+    target_type = ma.fields.String(allow_none=True)
+    target_id = ma.fields.String(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+    before = ma.fields.Dict(allow_none=True)
+    after = ma.fields.Dict(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class AuditPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AuditEventSchema), required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
