@@ -77,6 +77,10 @@ class Config:
     # Embedded videos in lessons may come only from these hosts.
     VIDEO_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com")
 
+    # Answers are accepted this long after an attempt's deadline (network latency).
+    ASSESSMENT_GRACE_SECONDS = int(_env("ASSESSMENT_GRACE_SECONDS", "30") or 30)
+    ASSESSMENT_IMPORT_MAX_BYTES = int(_env("ASSESSMENT_IMPORT_MAX_BYTES", "1048576") or 1048576)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

@@ -92,15 +92,18 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api import api
+    from app.assessments import bp as assessments_bp
+    from app.assessments.api import attempts_blp as attempts_api
+    from app.assessments.api import blp as assessments_api
     from app.auth import bp as auth_bp
     from app.auth.api import blp as auth_api
     from app.extensions import csrf
     from app.institutions import bp as institutions_bp
     from app.main import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, institutions_bp):
+    for blueprint in (main_bp, auth_bp, institutions_bp, assessments_bp):
         app.register_blueprint(blueprint)
-    for api_blueprint in (auth_api,):
+    for api_blueprint in (auth_api, assessments_api, attempts_api):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)
 

@@ -1,5 +1,6 @@
 """Imports every model module so that SQLAlchemy's metadata and Alembic see all tables."""
 
+from app.assessments.models import Assessment, Attempt, Judgement  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import ApiToken, User, UserRole  # noqa: F401
 from app.institutions.models import Institution  # noqa: F401

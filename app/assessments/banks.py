@@ -1,0 +1,267 @@
+"""Authoring: question banks, questions (typed through the registry), GIFT / Moodle XML
+import, and assessments. Services flush and raise AppError; the caller commits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.assessments import permissions as perm
+from app.assessments.grading import regrade_question
+from app.assessments.importers import ImportFormatError, ImportResult, parse_gift, parse_moodle_xml
+from app.assessments.models import (
+    GRADING_METHODS,
+    KINDS,
+    REVIEW_WHEN,
+    Assessment,
+    AssessorAssignment,
+    Question,
+    QuestionBank,
+)
+from app.assessments.questions import QuestionDefinitionError, UnknownQuestionTypeError, registry
+from app.auth.models import User
+from app.courses.models import CompetencyUnit, Course
+from app.db import utcnow
+from app.errors import Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"gift": parse_gift, "moodle_xml": parse_moodle_xml}
+
+
+def get_bank(bank_id: int) -> QuestionBank:
+    bank = db.session.get(QuestionBank, bank_id)
+    if bank is None:
+        raise NotFound(_("That question bank was not found."))
+    return bank
+
+
+def get_question(question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise NotFound(_("That question was not found."))
+    return question
+
+
+def get_assessment(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound(_("That assessment was not found."))
+    return assessment
+
+
+def require_author(user: Any, course: Course) -> None:
+    if not perm.can_author(user, course):
+        raise Forbidden(_("You may not edit the assessments of this course."))
+
+
+def create_bank(user: User, course: Course, name: str) -> QuestionBank:
+    require_author(user, course)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed(_("Give the bank a name."), details={"name": ["required"]})
+    bank = QuestionBank(course_id=course.id, name=name)
+    db.session.add(bank)
+    db.session.flush()
+    return bank
+
+
+def _units(course: Course, unit_ids: list[int]) -> list[CompetencyUnit]:
+    units = list(db.session.scalars(select(CompetencyUnit).where(CompetencyUnit.id.in_(unit_ids))))
+    if len(units) != len(set(unit_ids)):
+        raise ValidationFailed(
+            _("A competency unit was not found."), details={"unit_ids": ["unknown"]}
+        )
+    return units
+
+
+def _validated(type_key: str, definition: Any) -> dict[str, Any]:
+    try:
+        return registry.get(type_key).validate_definition(definition)
+    except UnknownQuestionTypeError:
+        raise ValidationFailed(_("Unknown question type."), details={"type": [type_key]}) from None
+    except QuestionDefinitionError as error:
+        raise ValidationFailed(
+            _("The question is not valid."), details={k: [v] for k, v in error.details.items()}
+        ) from None
+
+
+def add_question(
+    user: User,
+    bank: QuestionBank,
+    type_key: str,
+    definition: Any,
+    name: str = "",
+    unit_ids: list[int] | None = None,
+) -> Question:
+    require_author(user, bank.course)
+    clean = _validated(type_key, definition)
+    question = Question(
+        bank_id=bank.id,
+        type_key=type_key,
+        definition=clean,
+        name=(name or clean["stem"])[:255],
+        units=_units(bank.course, unit_ids or []),
+    )
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
+def update_question(
+    user: User, question: Question, definition: Any, unit_ids: list[int] | None = None
+) -> Question:
+    """Correct a question: a new version, and every submitted attempt with it regraded."""
+    require_author(user, question.bank.course)
+    clean = _validated(question.type_key, definition)
+    before = question.definition
+    question.definition = clean
+    question.version += 1
+    question.updated_at = utcnow()
+    if unit_ids is not None:
+        question.units = _units(question.bank.course, unit_ids)
+    db.session.flush()
+    regrade_question(user, question, before)
+    return question
+
+
+def parse_import(fmt: str, data: bytes | str) -> ImportResult:
+    """Parse an upload; a file that cannot be read at all is a 422 with its reason."""
+    parser = FORMATS.get(fmt)
+    if parser is None:
+        raise ValidationFailed(_("Unknown import format."), details={"format": [fmt]})
+    try:
+        return parser(data)
+    except ImportFormatError as error:
+        raise ValidationFailed(
+            _("The file could not be read."), details={"file": [str(error)]}
+        ) from None
+
+
+def import_questions(
+    user: User, bank: QuestionBank, fmt: str, data: bytes | str, unit_ids: list[int] | None = None
+) -> tuple[list[Question], ImportResult]:
+    """Store what could be imported; if nothing could, refuse with every error."""
+    require_author(user, bank.course)
+    result = parse_import(fmt, data)
+    if not result.questions:
+        raise ValidationFailed(
+            _("No question could be imported from this file."),
+            details={"errors": [f"{e.line_or_index}: {e.message}" for e in result.errors]},
+        )
+    units = _units(bank.course, unit_ids or [])
+    stored = []
+    for item in result.questions:
+        question = Question(
+            bank_id=bank.id,
+            type_key=item.type_key,
+            definition=item.definition,
+            name=item.name,
+            units=list(units),
+        )
+        db.session.add(question)
+        stored.append(question)
+    db.session.flush()
+    log.info("user %s imported %d questions into bank %s", user.id, len(stored), bank.id)
+    return stored, result
+
+
+ASSESSMENT_FIELDS = (
+    "title",
+    "kind",
+    "module_id",
+    "bank_id",
+    "required",
+    "published",
+    "pass_mark",
+    "time_limit_minutes",
+    "opens_at",
+    "closes_at",
+    "max_attempts",
+    "grading_method",
+    "draw",
+    "shuffle_questions",
+    "shuffle_choices",
+    "review_marks",
+    "review_answers",
+    "review_feedback",
+    "requires_id",
+)
+
+
+def _check_assessment(course: Course, fields: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if fields.get("kind", "quiz") not in KINDS:
+        errors["kind"] = ["unknown"]
+    if fields.get("grading_method", "highest") not in GRADING_METHODS:
+        errors["grading_method"] = ["unknown"]
+    for name in ("review_marks", "review_answers", "review_feedback"):
+        if fields.get(name, "never") not in REVIEW_WHEN:
+            errors[name] = ["unknown"]
+    opens, closes = fields.get("opens_at"), fields.get("closes_at")
+    if isinstance(opens, datetime) and isinstance(closes, datetime) and closes <= opens:
+        errors["closes_at"] = ["must be after opens_at"]
+    bank_id = fields.get("bank_id")
+    if bank_id is not None:
+        bank = db.session.get(QuestionBank, bank_id)
+        if bank is None or bank.course_id != course.id:
+            errors["bank_id"] = ["not a bank of this course"]
+    requires_id = fields.get("requires_id")
+    if requires_id is not None:
+        required = db.session.get(Assessment, requires_id)
+        if required is None or required.course_id != course.id or required.is_practical:
+            errors["requires_id"] = ["not a test of this course"]
+    if errors:
+        raise ValidationFailed(_("The assessment settings are not valid."), details=errors)
+
+
+def create_assessment(user: User, course: Course, **fields: Any) -> Assessment:
+    require_author(user, course)
+    fields = {k: v for k, v in fields.items() if k in ASSESSMENT_FIELDS}
+    _check_assessment(course, fields)
+    assessment = Assessment(course_id=course.id, **fields)
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def assign_assessor(
+    user: User, assessment: Assessment, assessor: User, cohort_id: int | None = None
+) -> AssessorAssignment:
+    require_author(user, assessment.course)
+    if (
+        not assessor.has_role("assessor")
+        or assessor.institution_id != assessment.course.institution_id
+    ):
+        raise ValidationFailed(
+            _("Only an assessor of this institution can be assigned."),
+            details={"assessor_id": ["not an assessor here"]},
+        )
+    found = db.session.scalar(
+        select(AssessorAssignment).where(
+            AssessorAssignment.assessment_id == assessment.id,
+            AssessorAssignment.assessor_id == assessor.id,
+            AssessorAssignment.cohort_id.is_(None)
+            if cohort_id is None
+            else AssessorAssignment.cohort_id == cohort_id,
+        )
+    )
+    if found is None:
+        found = AssessorAssignment(
+            assessment_id=assessment.id, assessor_id=assessor.id, cohort_id=cohort_id
+        )
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def course_assessments(course_id: int, *, published_only: bool = False) -> list[Assessment]:
+    query = select(Assessment).where(Assessment.course_id == course_id)
+    if published_only:
+        query = query.where(Assessment.published.is_(True))
+    return list(db.session.scalars(query.order_by(Assessment.id)))

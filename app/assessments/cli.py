@@ -1,0 +1,17 @@
+"""`flask --app wsgi close-overdue-attempts`: for cron or any scheduler."""
+
+from __future__ import annotations
+
+import click
+
+from app.assessments import bp
+from app.assessments.attempts import close_overdue_attempts
+from app.extensions import db
+
+
+@bp.cli.command("close-overdue-attempts")
+def close_overdue() -> None:
+    """Close and grade every attempt past its deadline and grace period."""
+    closed = close_overdue_attempts()
+    db.session.commit()
+    click.echo(f"closed {closed} overdue attempts")

@@ -1,0 +1,100 @@
+"""Who may do what with question banks, assessments, attempts and practical judgements.
+
+Named predicates used by the web pages, the JSON API, templates and the permission-table
+tests. Staff act only within their own institution; a trainee never grades or judges.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from app.assessments.models import Assessment, AssessorAssignment, Attempt
+from app.courses.learning_models import Enrollment
+from app.courses.models import Course
+from app.extensions import db
+
+STAFF = ("instructor", "institution_admin")
+
+
+def _known(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def _same_institution(user: Any, course: Course) -> bool:
+    return user.institution_id is not None and user.institution_id == course.institution_id
+
+
+def can_author(user: Any, course: Course) -> bool:
+    """Question banks and assessments: instructors and admins of the course's institution."""
+    if not _known(user):
+        return False
+    return user.is_admin or (user.has_any_role(*STAFF) and _same_institution(user, course))
+
+
+def can_grade(user: Any, course: Course) -> bool:
+    """Hand grading and statistics: the same people who author. Never a trainee."""
+    return can_author(user, course)
+
+
+def can_view_results(user: Any, course: Course) -> bool:
+    """Results, statistics and the CSV export: authors and the institution's assessors."""
+    if can_author(user, course):
+        return True
+    return _known(user) and user.has_role("assessor") and _same_institution(user, course)
+
+
+def can_view_attempt(user: Any, attempt: Attempt) -> bool:
+    if not _known(user):
+        return False
+    return attempt.user_id == user.id or can_grade(user, attempt.assessment.course)
+
+
+def can_take(user: Any, assessment: Assessment) -> bool:
+    """A trainee with a current, studying enrolment in the course of a published test."""
+    if not _known(user) or not user.has_role("trainee") or assessment.is_practical:
+        return False
+    return assessment.published and enrollment_of(user.id, assessment.course_id) is not None
+
+
+def enrollment_of(user_id: int, course_id: int) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.user_id == user_id,
+            Enrollment.course_id == course_id,
+            Enrollment.withdrawn_at.is_(None),
+            Enrollment.status.in_(("active", "completed")),
+        )
+    )
+
+
+def can_assess(user: Any, assessment: Assessment, enrollment: Enrollment | None = None) -> bool:
+    """An assessor of the course's institution assigned to the practical (to the enrolment's
+    cohort, or to the whole course); platform admins too."""
+    if not _known(user) or not assessment.is_practical:
+        return False
+    if user.is_admin:
+        return True
+    if not user.has_role("assessor") or not _same_institution(user, assessment.course):
+        return False
+    query = select(AssessorAssignment.id).where(
+        AssessorAssignment.assessment_id == assessment.id,
+        AssessorAssignment.assessor_id == user.id,
+    )
+    if enrollment is not None:
+        query = query.where(
+            or_(
+                AssessorAssignment.cohort_id.is_(None),
+                AssessorAssignment.cohort_id == enrollment.cohort_id,
+            )
+        )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def can_assign_assessors(user: Any, assessment: Assessment) -> bool:
+    return can_author(user, assessment.course)
+
+
+def can_appeal(user: Any, enrollment: Enrollment) -> bool:
+    return _known(user) and enrollment.user_id == user.id

@@ -1,0 +1,198 @@
+"""Practical assessment as BNSP assessors work: per competency unit, Kompeten (K) or Belum
+Kompeten (BK) with evidence, date and place. A BK may be appealed; a second, different
+assessor reassesses; every judgement is kept (a new round supersedes, never updates)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.assessments import permissions as perm
+from app.assessments.grading import passed
+from app.assessments.hooks import reevaluate
+from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
+from app.audit.services import record
+from app.courses.learning_models import Enrollment
+from app.courses.models import CompetencyUnit
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def units_of(enrollment: Enrollment) -> list[CompetencyUnit]:
+    return list(enrollment.course_version.units)
+
+
+def history(assessment: Assessment, enrollment: Enrollment, unit_id: int) -> list[Judgement]:
+    return list(
+        db.session.scalars(
+            select(Judgement)
+            .where(
+                Judgement.assessment_id == assessment.id,
+                Judgement.enrollment_id == enrollment.id,
+                Judgement.unit_id == unit_id,
+            )
+            .order_by(Judgement.round)
+        )
+    )
+
+
+def unit_status(assessment: Assessment, enrollment: Enrollment) -> dict[str, Judgement | None]:
+    """The latest judgement of each unit of the enrolment's version (None: not yet)."""
+    latest: dict[int, Judgement] = {}
+    for judgement in db.session.scalars(
+        select(Judgement)
+        .where(Judgement.assessment_id == assessment.id, Judgement.enrollment_id == enrollment.id)
+        .order_by(Judgement.round)
+    ):
+        latest[judgement.unit_id] = judgement
+    return {unit.code: latest.get(unit.id) for unit in units_of(enrollment)}
+
+
+def _clean(result: str, evidence: str, judged_on: Any, place: str) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    if result not in RESULTS:
+        errors["result"] = ["must be K or BK"]
+    if not (evidence or "").strip():
+        errors["evidence"] = ["required"]
+    if not isinstance(judged_on, date):
+        errors["judged_on"] = ["required"]
+    if not (place or "").strip() or len(place) > 200:
+        errors["place"] = ["required"]
+    if errors:
+        raise ValidationFailed(_("The judgement is not complete."), details=errors)
+    return {
+        "result": result,
+        "evidence": evidence.strip(),
+        "judged_on": judged_on,
+        "place": place.strip(),
+    }
+
+
+def record_judgement(
+    assessor: Any,
+    assessment: Assessment,
+    enrollment: Enrollment,
+    unit_id: int,
+    *,
+    result: str,
+    evidence: str,
+    judged_on: date,
+    place: str,
+) -> Judgement:
+    """Record a unit's first judgement, or a reassessment after a BK (by a different
+    assessor when the BK was appealed)."""
+    if enrollment.course_id != assessment.course_id or not perm.can_assess(
+        assessor, assessment, enrollment
+    ):
+        raise Forbidden(_("You are not an assessor of this trainee's practical."))
+    if unit_id not in {unit.id for unit in units_of(enrollment)}:
+        raise ValidationFailed(
+            _("That unit is not part of this course."), details={"unit_id": [unit_id]}
+        )
+    fields = _clean(result, evidence, judged_on, place)
+    if assessment.requires is not None and not passed(assessment.requires, enrollment.user_id):
+        raise Conflict(
+            _(
+                "The trainee must pass %(title)s before the practical.",
+                title=assessment.requires.title,
+            ),
+            code="prerequisite_missing",
+        )
+    earlier = history(assessment, enrollment, unit_id)
+    previous = earlier[-1] if earlier else None
+    if previous is not None:
+        if previous.result == "K":
+            raise Conflict(_("This unit is already judged Kompeten."), code="already_judged")
+        appeal = previous.appeal
+        if appeal is not None and appeal.is_open and previous.assessor_id == assessor.id:
+            raise Conflict(
+                _("An appealed judgement must be reassessed by a different assessor."),
+                code="same_assessor",
+            )
+    judgement = Judgement(
+        assessment_id=assessment.id,
+        enrollment_id=enrollment.id,
+        unit_id=unit_id,
+        round=(previous.round + 1) if previous else 1,
+        supersedes_id=previous.id if previous else None,
+        assessor_id=assessor.id,
+        **fields,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(judgement)
+    except IntegrityError:
+        raise Conflict(
+            _("Someone recorded this unit at the same time. Reload and check.")
+        ) from None
+    if previous is not None and previous.appeal is not None and previous.appeal.is_open:
+        previous.appeal.resolved_by_id = judgement.id
+    record(
+        "assessment.practical_judged",
+        actor=assessor,
+        target=judgement,
+        institution_id=assessment.course.institution_id,
+        before=None if previous is None else {"id": previous.id, "result": previous.result},
+        after={"unit_id": unit_id, "round": judgement.round, "result": judgement.result},
+    )
+    db.session.flush()
+    reevaluate(enrollment.user_id, enrollment.course_id)
+    return judgement
+
+
+def appeal(user: Any, judgement_id: int, reason: str) -> Appeal:
+    judgement = db.session.get(Judgement, judgement_id)
+    enrollment = judgement and db.session.get(Enrollment, judgement.enrollment_id)
+    if judgement is None or not perm.can_appeal(user, enrollment):
+        raise NotFound(_("That judgement was not found."))
+    if judgement.result != "BK":
+        raise Conflict(_("Only a Belum Kompeten judgement can be appealed."), code="not_bk")
+    if db.session.scalar(select(Judgement.id).where(Judgement.supersedes_id == judgement.id)):
+        raise Conflict(_("This judgement has already been reassessed."), code="superseded")
+    if judgement.appeal is not None:
+        raise Conflict(_("You have already appealed this judgement."), code="already_appealed")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why you appeal."), details={"reason": ["required"]})
+    entry = Appeal(judgement_id=judgement.id, user_id=user.id, reason=reason.strip()[:5000])
+    db.session.add(entry)
+    db.session.flush()
+    record("assessment.appealed", actor=user, target=entry, after={"judgement_id": judgement.id})
+    return entry
+
+
+def open_appeals(assessment: Assessment) -> list[Appeal]:
+    return list(
+        db.session.scalars(
+            select(Appeal)
+            .join(Judgement, Judgement.id == Appeal.judgement_id)
+            .where(Judgement.assessment_id == assessment.id, Appeal.resolved_by_id.is_(None))
+            .order_by(Appeal.created_at)
+        )
+    )
+
+
+def practical_summary(enrollment: Enrollment) -> dict[str, dict[str, Any]]:
+    """{unit_code: {"result": "K"|"BK", "assessor": name, "date": date}} from the latest
+    judgement of each unit across the course's practical assessments (for certificates)."""
+    summary: dict[str, dict[str, Any]] = {}
+    practicals = db.session.scalars(
+        select(Assessment).where(
+            Assessment.course_id == enrollment.course_id, Assessment.kind == "practical"
+        )
+    )
+    for assessment in practicals:
+        for code, judgement in unit_status(assessment, enrollment).items():
+            if judgement is not None:
+                summary[code] = {
+                    "result": judgement.result,
+                    "assessor": judgement.assessor.full_name,
+                    "date": judgement.judged_on,
+                }
+    return summary
