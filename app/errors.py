@@ -15,6 +15,7 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
+RETRY_AFTER_SECONDS = "5"  # told to clients when the database is briefly unavailable
 JSON_PREFIXES = ("/api/", "/credentials/", "/oauth/", "/healthz")
 
 CODES = {
@@ -146,9 +147,28 @@ def handle_app_error(error: AppError) -> Response:
 
 
 def handle_database_down(error: Exception) -> Response:
-    db.session.rollback()
-    log.error("database unavailable: %s", error.__class__.__name__)
-    return _render(503, "unavailable", _("The service is briefly unavailable. Please try again."))
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone: rolling back on it fails too
+        log.warning("rollback after a database failure failed as well")
+    log.error(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        error.__class__.__name__,
+    )
+    message = _("The service is briefly unavailable. Please try again.")
+    try:
+        response = _render(503, "unavailable", message)
+    except Exception:  # the page itself needs the database (the current user, the menu)
+        log.warning("error page needs the database; answering with a bare page")
+        response = Response(
+            f"<!doctype html><title>503</title><h1>503</h1><p>{message}</p>",
+            status=503,
+            mimetype="text/html",
+        )
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 def handle_unexpected(error: Exception) -> Response:
