@@ -40,6 +40,10 @@ class Config:
     STORAGE_DIR = _env("STORAGE_DIR", str(INSTANCE_DIR / "storage"))
     # Key-encryption key for private signing keys at rest (base64 of 32 bytes).
     KEY_ENCRYPTION_KEY = _env("KEY_ENCRYPTION_KEY")
+    # Certificates: verification pages per client, and where bulk issuance runs
+    # ("rq" when REDIS_URL is set, else "thread"; "inline" runs it in the request).
+    VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", "60 per minute")
+    CERTIFICATES_JOB_RUNNER = _env("CERTIFICATES_JOB_RUNNER")
 
     MAIL_BACKEND = _env("MAIL_BACKEND", "console")  # console | smtp
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")

@@ -106,6 +106,9 @@ def _register_blueprints(app: Flask) -> None:
     for api_blueprint in (auth_api, assessments_api, attempts_api):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)
+    from app.certificates import register as register_certificates
+
+    register_certificates(app)  # its pages, JSON API, VC-API + Authlib, harfbuzz warning
 
 
 def _register_audit(app: Flask) -> None:

@@ -3,4 +3,6 @@
 from app.assessments.models import Assessment, Attempt, Judgement  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import ApiToken, User, UserRole  # noqa: F401
+from app.certificates.models import BulkIssueJob, Certificate, CredentialKey  # noqa: F401
+from app.certificates.oauth import OAuthClient, OAuthToken  # noqa: F401
 from app.institutions.models import Institution  # noqa: F401

@@ -90,7 +90,9 @@ def seed_foundation(report: SeedReport) -> None:
 
 
 def steps() -> list[Callable[[SeedReport], None]]:
-    return [seed_foundation]
+    from app.certificates.seed import seed_certificates
+
+    return [seed_foundation, seed_certificates]
 
 
 def run() -> SeedReport:

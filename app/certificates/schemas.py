@@ -1,0 +1,126 @@
+"""Marshmallow schemas of the certificates JSON API: output schemas are whitelists."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+
+class UnitSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+
+
+class PublicCertificateSchema(ma.Schema):
+    number = ma.fields.String(required=True)
+    holder_name = ma.fields.String(required=True)
+    qualification = ma.fields.String(required=True)
+    course_version = ma.fields.Integer(allow_none=True)
+    hours = ma.fields.Integer(required=True)
+    units = ma.fields.List(ma.fields.Nested(UnitSchema), required=True)
+    assessor = ma.fields.String(allow_none=True)
+    issuer = ma.fields.String(required=True)
+    issued_at = ma.fields.String(required=True)
+    valid_from = ma.fields.String(required=True)
+    valid_until = ma.fields.String(required=True)
+    revoked_at = ma.fields.String(allow_none=True)
+    suspended_at = ma.fields.String(allow_none=True)
+    superseded_by = ma.fields.String(allow_none=True)
+
+
+class ChecksSchema(ma.Schema):
+    signature = ma.fields.Boolean(required=True)
+    issuer_key = ma.fields.Boolean(required=True)
+    status = ma.fields.Boolean(required=True)
+    dates = ma.fields.Boolean(required=True)
+
+
+class VerifyResultSchema(ma.Schema):
+    status = ma.fields.String(
+        required=True,
+        metadata={"enum": ["valid", "revoked", "suspended", "expired", "superseded", "invalid"]},
+    )
+    checks = ma.fields.Nested(ChecksSchema, required=True)
+    reasons = ma.fields.List(ma.fields.String(), required=True)
+    certificate = ma.fields.Nested(PublicCertificateSchema, required=True)
+    verify_url = ma.fields.String(required=True)
+    pdf_url = ma.fields.String(required=True)
+    credential_url = ma.fields.String(required=True)
+
+
+class CertificateSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    number = ma.fields.String(required=True)
+    code = ma.fields.String(required=True)
+    state = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    holder_name = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    unit_codes = ma.fields.List(ma.fields.String(), required=True)
+    issued_at = ma.fields.DateTime(required=True)
+    valid_until = ma.fields.DateTime(required=True)
+    verify_url = ma.fields.String(required=True)
+    pdf_url = ma.fields.String(required=True)
+    credential_url = ma.fields.String(required=True)
+    superseded_by_id = ma.fields.Integer(allow_none=True)
+
+
+class IssueSchema(ma.Schema):
+    enrollment_id = ma.fields.Integer(required=True)
+
+
+class ReasonSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class ReissueSchema(ReasonSchema):
+    holder_name = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+
+
+class CohortJobSchema(ma.Schema):
+    cohort_id = ma.fields.Integer(required=True)
+
+
+class JobSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True)
+    total = ma.fields.Integer(required=True)
+    done = ma.fields.Integer(required=True)
+    failed = ma.fields.Integer(required=True)
+    percent = ma.fields.Integer(required=True)
+
+
+class VcVerifyRequestSchema(ma.Schema):
+    verifiableCredential = ma.fields.Dict(required=True)
+    options = ma.fields.Dict(load_default=dict)
+
+
+class VcVerifyResponseSchema(ma.Schema):
+    verified = ma.fields.Boolean(required=True)
+    checks = ma.fields.List(ma.fields.String(), required=True)
+    results = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Boolean(), required=True)
+    warnings = ma.fields.List(ma.fields.String(), required=True)
+    errors = ma.fields.List(ma.fields.String(), required=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class VcIssueRequestSchema(ma.Schema):
+    credential = ma.fields.Dict(required=True)
+    options = ma.fields.Dict(load_default=dict)
+
+
+class VcIssueResponseSchema(ma.Schema):
+    verifiableCredential = ma.fields.Dict(required=True)
+
+
+class OAuthTokenRequestSchema(ma.Schema):
+    grant_type = ma.fields.String(required=True, metadata={"example": "client_credentials"})
+    scope = ma.fields.String(metadata={"example": "issue:credentials"})
+    client_id = ma.fields.String()
+    client_secret = ma.fields.String()
+
+
+class OAuthTokenResponseSchema(ma.Schema):
+    access_token = ma.fields.String(required=True)
+    token_type = ma.fields.String(required=True)
+    expires_in = ma.fields.Integer(required=True)
+    scope = ma.fields.String()

@@ -1,0 +1,274 @@
+"""Issuing certificates: one per enrolment and course version (and generation), numbered
+gaplessly per institution and year, with the credential signed and the PDF stored."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+import base58
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import User
+from app.certificates.crypto.statuslist import allocate_index
+from app.certificates.models import Certificate, CertificateCounter
+from app.certificates.services import credential as cred
+from app.certificates.services.keys import ensure_credential_key, issuer_did
+from app.certificates.services.pdfstore import attach_pdf
+from app.courses.learning_models import Enrollment
+from app.db import utcnow
+from app.errors import Conflict
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VALIDITY_MONTHS = 36
+_SUMMARY_MODULES = ("app.assessments.practical", "app.assessments.services", "app.assessments")
+
+
+def new_code() -> str:
+    """A verification code: 128 random bits in base58 (about 22 characters)."""
+    return base58.b58encode(secrets.token_bytes(16)).decode("ascii")
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    total = moment.month - 1 + months
+    year, month = moment.year + total // 12, total % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=min(moment.day, day))
+        except ValueError:
+            continue
+    raise ValueError("unreachable")  # pragma: no cover
+
+
+def format_number(prefix: str, year: int, serial: int) -> str:
+    return f"{prefix or 'KMP'}/{year}/{serial:06d}"
+
+
+def next_serial(institution_id: int, year: int) -> int:
+    """Increment the (institution, year) counter; the row stays locked until commit."""
+    bump = (
+        update(CertificateCounter)
+        .where(CertificateCounter.institution_id == institution_id, CertificateCounter.year == year)
+        .values(last_number=CertificateCounter.last_number + 1)
+        .returning(CertificateCounter.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    serial = db.session.execute(bump).scalar()
+    if serial is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    CertificateCounter(institution_id=institution_id, year=year, last_number=0)
+                )
+        except IntegrityError:
+            pass  # another transaction created it first
+        serial = db.session.execute(bump).scalar_one()
+    return serial
+
+
+def _practical_summary(enrollment: Enrollment) -> dict[str, Any] | None:
+    """The assessments feature's unit -> result summary, if it provides one."""
+    for name in _SUMMARY_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        summary = getattr(module, "practical_summary", None)
+        if callable(summary):
+            return summary(enrollment)
+    return None
+
+
+def _unit_result(entry: Any) -> tuple[str | None, str | None]:
+    if isinstance(entry, dict):
+        return entry.get("result"), entry.get("assessor")
+    if isinstance(entry, tuple | list) and entry:
+        return entry[0], (entry[1] if len(entry) > 1 else None)
+    return (entry if isinstance(entry, str) else None), None
+
+
+def build_snapshot(enrollment: Enrollment, holder_name: str | None = None) -> dict[str, Any]:
+    """What the certificate certifies, frozen at issuance."""
+    version = enrollment.course_version
+    institution = enrollment.course.institution
+    summary = _practical_summary(enrollment) or {}
+    units, assessors = [], set()
+    for unit in version.units:
+        result, assessor = _unit_result(summary[unit.code]) if unit.code in summary else ("K", None)
+        if result != "K":
+            continue
+        if assessor:
+            assessors.add(assessor)
+        units.append({"code": unit.code, "title_id": unit.title_id, "title_en": unit.title_en})
+    signatory = db.session.scalar(
+        select(User.full_name)
+        .where(User.institution_id == institution.id)
+        .where(User.role_rows.any(role="institution_admin"))
+        .order_by(User.id)
+        .limit(1)
+    )
+    completed = enrollment.completed_at or utcnow()
+    return {
+        "holder_name": holder_name or enrollment.user.full_name,
+        "course_title": version.title,
+        "course_code": enrollment.course.code,
+        "course_version": version.number,
+        "hours": version.hours,
+        "units": units,
+        "assessor": ", ".join(sorted(assessors)) or None,
+        "completed_at": completed.isoformat(),
+        "signatory_name": signatory,
+        "issuer": {
+            "name": institution.name,
+            "slug": institution.slug,
+            "address": institution.address,
+            "city": institution.city,
+        },
+    }
+
+
+def find_certificate(enrollment: Enrollment, generation: int = 1) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.enrollment_id == enrollment.id,
+            Certificate.course_version_id == enrollment.course_version_id,
+            Certificate.generation == generation,
+        )
+    )
+
+
+def _used_indexes(institution_id: int, column: Any) -> set[int]:
+    return set(
+        db.session.scalars(select(column).where(Certificate.institution_id == institution_id))
+    )
+
+
+def _new_row(
+    enrollment: Enrollment, generation: int, holder_name: str | None, actor: Any
+) -> Certificate:
+    institution = enrollment.course.institution
+    key = ensure_credential_key(institution)
+    snapshot = build_snapshot(enrollment, holder_name)
+    now = utcnow().replace(microsecond=0)
+    months = enrollment.course_version.validity_months or DEFAULT_VALIDITY_MONTHS
+    valid_until = add_months(now, months)
+    serial = next_serial(institution.id, now.year)
+    revocation = allocate_index(_used_indexes(institution.id, Certificate.revocation_index))
+    suspension = allocate_index(_used_indexes(institution.id, Certificate.suspension_index))
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    achievement = (
+        f"{cred.base_url()}/achievements/{enrollment.course_id}/v{enrollment.course_version.number}"
+    )
+    unsigned = cred.build_credential(
+        credential_id=credential_id,
+        issuer_did=issuer_did(institution),
+        institution=institution,
+        snapshot=snapshot,
+        email=enrollment.user.email,
+        salt=cred.new_salt(),
+        valid_from=now,
+        valid_until=valid_until,
+        revocation_index=revocation,
+        suspension_index=suspension,
+        achievement_id=achievement,
+    )
+    cert = Certificate(
+        institution_id=institution.id,
+        user_id=enrollment.user_id,
+        enrollment_id=enrollment.id,
+        course_version_id=enrollment.course_version_id,
+        generation=generation,
+        year=now.year,
+        serial=serial,
+        number=format_number(institution.number_prefix, now.year, serial),
+        code=new_code(),
+        credential_uid=credential_id,
+        state="pending_pdf",
+        snapshot=snapshot,
+        credential=cred.sign(unsigned, key, now),
+        credential_key_id=key.id,
+        revocation_index=revocation,
+        suspension_index=suspension,
+        issued_at=now,
+        valid_from=now,
+        valid_until=valid_until,
+        issued_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(cert)
+    db.session.flush()
+    return cert
+
+
+def issue_certificate(
+    enrollment: Enrollment,
+    *,
+    actor: Any = None,
+    with_pdf: bool = True,
+    generation: int = 1,
+    holder_name: str | None = None,
+) -> Certificate:
+    """The enrolment's certificate, issuing it if it has none (idempotent, race-safe).
+
+    With `with_pdf=False` the certificate stays `pending_pdf` for `attach_pdf` to finish
+    (bulk jobs commit the number first, then render outside the counter lock).
+    """
+    existing = find_certificate(enrollment, generation)
+    if existing is not None:
+        return existing
+    if enrollment.status != "completed":
+        raise Conflict("The enrolment is not complete; no certificate can be issued yet.")
+    cert = None
+    for _attempt in range(5):
+        try:
+            with db.session.begin_nested():
+                cert = _new_row(enrollment, generation, holder_name, actor)
+            break
+        except IntegrityError:
+            existing = find_certificate(enrollment, generation)
+            if existing is not None:
+                log.info("certificate for enrolment %s was issued concurrently", enrollment.id)
+                return existing
+    if cert is None:
+        raise Conflict("The certificate could not be issued; please try again.")
+    record(
+        "certificate.issue",
+        actor=actor,
+        actor_email=None if actor else "system",
+        institution_id=cert.institution_id,
+        target=cert,
+        after={"number": cert.number, "enrollment_id": enrollment.id},
+    )
+    log.info("issued certificate %s for enrolment %s", cert.number, enrollment.id)
+    if with_pdf:
+        attach_pdf(cert)
+    return cert
+
+
+def issue_on_completion(enrollment: Enrollment) -> Certificate | None:
+    """The course_completed receiver: issue; a PDF failure leaves it `pending_pdf`."""
+    cert = issue_certificate(enrollment, with_pdf=False)
+    try:
+        attach_pdf(cert)
+    except Exception:
+        log.exception("PDF of certificate %s failed; it stays pending_pdf", cert.number)
+    return cert
+
+
+def retry_pending_pdfs(limit: int = 100) -> list[Certificate]:
+    """Render the PDFs of certificates left `pending_pdf` (`flask retry-certificate-pdfs`)."""
+    done = []
+    for cert in db.session.scalars(
+        select(Certificate).where(Certificate.state == "pending_pdf").limit(limit)
+    ):
+        attach_pdf(cert)
+        done.append(cert)
+    return done

@@ -1,0 +1,265 @@
+"""Verifying certificates and credentials: our own by code, any eddsa-jcs-2022 credential
+(VC-API), and uploaded PDF or JSON files. Status and expiry are read at verification time
+from the database, so a revocation shows on the very next scan."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+
+from app.certificates.crypto.dataintegrity import is_xsd_datetime, verify_proof
+from app.certificates.crypto.didkey import DID_KEY_PREFIX, DidError, resolve_did_key
+from app.certificates.crypto.multibase import decode_ed25519_public_multikey
+from app.certificates.models import Certificate, CredentialKey
+from app.certificates.pdf.sign import extract_embedded_file, verify_pdf_signature
+from app.certificates.services.keys import institution_for_did, key_for_did_key, trust_roots
+from app.db import utcnow
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+
+STATUSES = ("valid", "revoked", "suspended", "expired", "superseded", "invalid")
+
+
+def certificate_status(cert: Certificate, now: datetime | None = None) -> str:
+    """'valid', 'revoked', 'suspended', 'expired' or 'superseded', computed now."""
+    now = now or utcnow()
+    if cert.revoked_at is not None:
+        return "revoked"
+    if cert.suspended_at is not None:
+        return "suspended"
+    if cert.superseded_by_id is not None:
+        return "superseded"
+    if now >= cert.valid_until or now < cert.valid_from:
+        return "expired"
+    return "valid"
+
+
+def by_code(code: str) -> Certificate:
+    """The certificate with this code; one uniform not-found for anything else."""
+    cert = None
+    if isinstance(code, str) and 10 <= len(code) <= 40 and code.isalnum():
+        cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    if cert is None:
+        raise NotFound("No certificate has this verification code.")
+    return cert
+
+
+def _compromised_for(key: CredentialKey | None, issued_at: datetime | None) -> str | None:
+    if key is None or key.compromised_at is None:
+        return None
+    if issued_at is not None and issued_at < key.compromised_at:
+        return None
+    since = key.compromised_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"the signing key {key.fragment} is compromised since {since}"
+
+
+def key_resolver(
+    issued_at: datetime | None, honour_compromise: bool = True
+) -> Callable[[str], Ed25519PublicKey]:
+    """Resolve did:key and our own did:web keys from the database (never over HTTP).
+
+    A key compromised at T resolves only for a certificate we recorded as issued before T.
+    """
+
+    def resolve(method: str) -> Ed25519PublicKey:
+        did, _, fragment = method.partition("#")
+        if did.startswith(DID_KEY_PREFIX):
+            public = resolve_did_key(method)
+            problem = _compromised_for(key_for_did_key(did[len(DID_KEY_PREFIX) :]), issued_at)
+            if problem and honour_compromise:
+                raise DidError(problem)
+            return public
+        institution = institution_for_did(did)
+        if institution is None:
+            raise DidError(f"{did!r} is not a did:key or one of our issuers")
+        key = db.session.scalar(
+            select(CredentialKey).where(
+                CredentialKey.institution_id == institution.id,
+                CredentialKey.number == _key_number(fragment),
+            )
+        )
+        if key is None:
+            raise DidError(f"{method!r} is not listed in the issuer's DID document")
+        problem = _compromised_for(key, issued_at)
+        if problem and honour_compromise:
+            raise DidError(problem)
+        return decode_ed25519_public_multikey(key.public_key_multibase)
+
+    return resolve
+
+
+def _key_number(fragment: str) -> int:
+    prefix, _, number = fragment.partition("-")
+    return int(number) if prefix == "key" and number.isdigit() else -1
+
+
+@dataclass
+class CertificateReport:
+    certificate: Certificate
+    status: str
+    checks: dict[str, bool] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def verify_certificate(cert: Certificate, now: datetime | None = None) -> CertificateReport:
+    """The checks the verification page shows: signature, issuer key, status, dates."""
+    now = now or utcnow()
+    proof = verify_proof(cert.credential, key_resolver(cert.issued_at, honour_compromise=False))
+    key = cert.credential_key
+    compromised = _compromised_for(key, cert.issued_at)
+    status = certificate_status(cert, now)
+    checks = {
+        "signature": proof.verified,
+        "issuer_key": key.institution_id == cert.institution_id and compromised is None,
+        "status": status not in ("revoked", "suspended", "superseded"),
+        "dates": cert.valid_from <= now < cert.valid_until,
+    }
+    reasons = [] if proof.verified else [proof.reason or "the proof does not verify"]
+    if compromised:
+        reasons = [compromised]
+    if not (checks["signature"] and checks["issuer_key"]):
+        status = "invalid"
+    return CertificateReport(cert, status, checks, reasons)
+
+
+def public_fields(cert: Certificate) -> dict[str, Any]:
+    """What anyone may see: never the holder's e-mail, NIK, birth date or scores."""
+    snap = cert.snapshot
+    return {
+        "number": cert.number,
+        "holder_name": snap["holder_name"],
+        "qualification": snap["course_title"],
+        "course_version": snap.get("course_version"),
+        "hours": snap["hours"],
+        "units": [{"code": u["code"], "title": u["title_id"]} for u in snap["units"]],
+        "assessor": snap.get("assessor"),
+        "issuer": snap["issuer"]["name"],
+        "issued_at": cert.issued_at.isoformat(),
+        "valid_from": cert.valid_from.isoformat(),
+        "valid_until": cert.valid_until.isoformat(),
+        "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
+        "suspended_at": cert.suspended_at.isoformat() if cert.suspended_at else None,
+        "superseded_by": cert.superseded_by.code if cert.superseded_by else None,
+    }
+
+
+def _parse_xsd(value: Any) -> datetime | None:
+    if not is_xsd_datetime(value):
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _ours(document: dict[str, Any]) -> Certificate | None:
+    uid = document.get("id")
+    if not isinstance(uid, str):
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.credential_uid == uid[:64]))
+
+
+def verify_credential(document: Any, now: datetime | None = None) -> dict[str, Any]:
+    """VC-API verification of an eddsa-jcs-2022 credential: proof, status, validity."""
+    if not isinstance(document, dict):
+        raise ValidationFailed("The verifiableCredential must be a JSON object.")
+    if not isinstance(document.get("proof"), dict):
+        raise ValidationFailed("The credential has no proof object.")
+    now = now or utcnow()
+    cert = _ours(document)
+    recorded = cert is not None and cert.credential == document
+    proof = verify_proof(document, key_resolver(cert.issued_at if recorded else None))
+    results: dict[str, bool] = {"proof": proof.verified}
+    errors = [] if proof.verified else [proof.reason or "the proof does not verify"]
+    warnings: list[str] = []
+    if cert is not None and recorded:
+        status = certificate_status(cert, now)
+        results["credentialStatus"] = status not in ("revoked", "suspended", "superseded")
+        if not results["credentialStatus"]:
+            errors.append(f"the credential is {status}")
+    elif document.get("credentialStatus"):
+        warnings.append("the credential's status is not recorded here and was not checked")
+    valid_from, valid_until = (
+        _parse_xsd(document.get("validFrom")),
+        _parse_xsd(document.get("validUntil")),
+    )
+    results["validity"] = (valid_from is None or valid_from <= now) and (
+        valid_until is None or now < valid_until
+    )
+    if not results["validity"]:
+        errors.append("the credential is outside its validity period")
+    verified = all(results.values())
+    return {
+        "verified": verified,
+        "checks": list(results),
+        "results": results,
+        "warnings": warnings,
+        "errors": errors,
+        "reason": None if verified else errors[0],
+        "certificate": cert if recorded else None,
+    }
+
+
+def verify_upload(data: bytes, now: datetime | None = None) -> dict[str, Any]:
+    """An employer's uploaded PDF or credential JSON: genuine, unmodified and current?"""
+    if data.startswith(b"%PDF"):
+        return _verify_pdf(data, now)
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationFailed("The file is neither a PDF nor credential JSON.") from exc
+    result = verify_credential(document, now)
+    cert = result["certificate"]
+    reasons = list(result["errors"])
+    if cert is None and not reasons:
+        reasons.append("this credential was not issued through Kompeten")
+    return _upload_result("json", result["results"]["proof"], cert is not None, cert, reasons, now)
+
+
+def _verify_pdf(data: bytes, now: datetime | None) -> dict[str, Any]:
+    signature = verify_pdf_signature(data, trust_roots())
+    reasons = [] if signature.valid else [signature.reason or "the PDF signature is not valid"]
+    embedded = extract_embedded_file(data)
+    document = None
+    if embedded is not None:
+        try:
+            document = json.loads(embedded.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            reasons.append("the embedded credential is not valid JSON")
+    else:
+        reasons.append("the PDF carries no credential")
+    proof_ok, cert = False, None
+    if isinstance(document, dict) and isinstance(document.get("proof"), dict):
+        result = verify_credential(document, now)
+        proof_ok, cert = result["results"]["proof"], result["certificate"]
+        if not proof_ok:
+            reasons.append(result["errors"][0])
+    matches = cert is not None and cert.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    if cert is not None and not matches:
+        reasons.append("the file differs from the PDF Kompeten issued")
+    return _upload_result("pdf", signature.valid and proof_ok, matches, cert, reasons, now)
+
+
+def _upload_result(
+    kind: str,
+    genuine: bool,
+    unmodified: bool,
+    cert: Certificate | None,
+    reasons: list[str],
+    now: datetime | None,
+) -> dict[str, Any]:
+    status = certificate_status(cert, now) if cert is not None else None
+    return {
+        "kind": kind,
+        "genuine": genuine,
+        "unmodified": unmodified,
+        "current": status == "valid",
+        "status": status,
+        "certificate": cert,
+        "reasons": reasons,
+    }

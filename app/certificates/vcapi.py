@@ -1,0 +1,152 @@
+"""VC-API: `POST /credentials/verify` (public), `POST /credentials/issue` (OAuth 2.0 client
+credentials, scope issue:credentials) and the token endpoint `POST /oauth/token` (Authlib).
+Errors use the JSON envelope; malformed input gets a 4xx with the reason, never a 5xx."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from authlib.oauth2 import OAuth2Error
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.audit.services import record
+from app.certificates.crypto.dataintegrity import ProofError, create_proof
+from app.certificates.crypto.didkey import did_key_from_public_key, did_key_verification_method
+from app.certificates.crypto.multibase import decode_ed25519_public_multikey
+from app.certificates.oauth import ISSUE_SCOPE, OAuthClient, authorization, require_oauth
+from app.certificates.routes import verify_limit
+from app.certificates.schemas import (
+    OAuthTokenRequestSchema,
+    OAuthTokenResponseSchema,
+    VcIssueRequestSchema,
+    VcIssueResponseSchema,
+    VcVerifyRequestSchema,
+    VcVerifyResponseSchema,
+)
+from app.certificates.services import keys, verification
+from app.db import utcnow
+from app.errors import Forbidden, Unauthorized, ValidationFailed
+from app.extensions import db, limiter
+
+blp = Blueprint(
+    "vcapi",
+    __name__,
+    url_prefix="",
+    description="VC-API: verify any eddsa-jcs-2022 credential; issue for an institution's "
+    "system (OAuth 2.0 client credentials, scope `issue:credentials`).",
+)
+
+OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
+
+
+@blp.route("/credentials/verify", endpoint="verify")
+class VerifyCredential(MethodView):
+    decorators = [limiter.limit(verify_limit)]
+
+    @blp.arguments(VcVerifyRequestSchema)
+    @blp.response(200, VcVerifyResponseSchema)
+    @blp.alt_response(400, description="Malformed JSON")
+    @blp.alt_response(422, description="Not a credential with a proof")
+    @blp.alt_response(429, description="Too many requests")
+    def post(self, body: dict):
+        """Verify a credential whose issuer is a did:key or one of our did:web issuers."""
+        result = verification.verify_credential(body["verifiableCredential"])
+        result.pop("certificate", None)
+        return result
+
+
+def _client() -> OAuthClient:
+    try:
+        token = require_oauth.acquire_token([ISSUE_SCOPE])
+    except OAuth2Error as error:
+        if error.error == "insufficient_scope":
+            raise Forbidden("The token lacks the issue:credentials scope.") from error
+        raise Unauthorized(
+            "A valid OAuth 2.0 bearer token (client credentials) is required.",
+            details={"oauth_error": error.error},
+        ) from error
+    return token.client
+
+
+def _signing_identity(client: OAuthClient, issuer_id: Any) -> tuple[str, str]:
+    """(issuer id, verificationMethod): our did:web, or the did:key form of our key."""
+    institution = client.institution
+    key = keys.ensure_credential_key(institution)
+    public: Ed25519PublicKey = decode_ed25519_public_multikey(key.public_key_multibase)
+    did_web = keys.issuer_did(institution)
+    did_key = did_key_from_public_key(public)
+    if issuer_id in (None, did_web):
+        return did_web, keys.verification_method(key)
+    if issuer_id == did_key:
+        return did_key, did_key_verification_method(public)
+    raise ValidationFailed(
+        "The issuer must be this institution's DID.",
+        details={"issuer": [f"expected {did_web} or {did_key}"]},
+    )
+
+
+@blp.route("/credentials/issue", endpoint="issue")
+class IssueCredential(MethodView):
+    @blp.doc(security=OAUTH)
+    @blp.arguments(VcIssueRequestSchema)
+    @blp.response(201, VcIssueResponseSchema)
+    @blp.alt_response(401, description="No valid OAuth 2.0 token")
+    @blp.alt_response(403, description="The token lacks the scope issue:credentials")
+    @blp.alt_response(422, description="Not a credential this institution can sign")
+    def post(self, body: dict):
+        """Sign a credential (eddsa-jcs-2022) with the client's institution key."""
+        client = _client()
+        credential = copy.deepcopy(body["credential"])
+        if "proof" in credential:
+            raise ValidationFailed("The credential already has a proof.")
+        issuer = credential.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        issuer_id, method = _signing_identity(client, issuer_id)
+        if isinstance(issuer, dict):
+            credential["issuer"] = {**issuer, "id": issuer_id}
+        else:
+            credential["issuer"] = issuer_id
+        now = utcnow().replace(microsecond=0)
+        credential.setdefault("validFrom", keys.xsd(now))
+        key = keys.ensure_credential_key(client.institution)
+        try:
+            signed = create_proof(credential, keys.private_key(key), method, keys.xsd(now))
+        except (ProofError, TypeError, ValueError) as exc:
+            raise ValidationFailed(f"The credential cannot be signed: {exc}") from exc
+        record(
+            "vcapi.issue",
+            actor_email=f"oauth:{client.client_id}",
+            institution_id=client.institution_id,
+            target_type="Credential",
+            target_id=str(credential.get("id", ""))[:64] or None,
+        )
+        db.session.commit()
+        return {"verifiableCredential": signed}
+
+
+@blp.route("/oauth/token", endpoint="token")
+class Token(MethodView):
+    decorators = [limiter.limit("30 per minute")]
+
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": OAuthTokenRequestSchema}},
+        },
+        description="OAuth 2.0 client credentials grant; authenticate with HTTP Basic "
+        "(client_secret_basic) or client_id/client_secret in the form (client_secret_post).",
+    )
+    @blp.response(200, OAuthTokenResponseSchema)
+    @blp.alt_response(400, description="Invalid grant or request (OAuth 2.0 error body)")
+    @blp.alt_response(401, description="Client authentication failed (OAuth 2.0 error body)")
+    def post(self):
+        """Exchange client credentials for a bearer token."""
+        response = authorization.create_token_response()
+        if response.status_code == 200:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
