@@ -1,0 +1,1 @@
+"""Operations: consistent backups of the database and stored files, and their restore."""
