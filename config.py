@@ -69,6 +69,11 @@ class Config:
         _env("REDIS_URL") if _env("REDIS_URL") else "memory://"
     )
     RATELIMIT_HEADERS_ENABLED = True
+    # When the shared storage (Redis) is unreachable, count in this process's memory instead
+    # of failing the request; Flask-Limiter logs "Rate limit storage unreachable".
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _env_bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    # An unreachable Redis must cost a request at most this long, not hang it.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "30") or 30)
 
@@ -76,11 +81,6 @@ class Config:
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
-    # When the shared storage (Redis) is unreachable, count in this process's memory instead
-    # of failing the request; Flask-Limiter logs "Rate limit storage unreachable".
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _env_bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
-    # An unreachable Redis must cost a request at most this long, not hang it.
-    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
     OPENAPI_JSON_PATH = "openapi.json"
 
     # Embedded videos in lessons may come only from these hosts.

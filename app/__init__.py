@@ -68,7 +68,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_login(app)
     api.init_app(app)
     _register_blueprints(app)
-    _register_audit(app)
+    _register_audit_and_ops(app)
     register_error_handlers(app)
     init_security(app)
     _register_template_helpers(app)
@@ -111,7 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     register_certificates(app)  # its pages, JSON API, VC-API + Authlib, harfbuzz warning
 
 
-def _register_audit(app: Flask) -> None:
+def _register_audit_and_ops(app: Flask) -> None:
     from app.api import api
     from app.audit import bp as audit_bp
     from app.audit.api import blp as audit_api
@@ -120,6 +120,10 @@ def _register_audit(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     csrf.exempt(audit_api)
     api.register_blueprint(audit_api)
+
+    from app.ops.cli import register as register_ops_cli
+
+    register_ops_cli(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
