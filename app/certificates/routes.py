@@ -3,12 +3,14 @@ DID documents and status lists; and the holder's "My certificates" page."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,7 +19,7 @@ from app import nav
 from app.certificates.models import Certificate
 from app.certificates.services import keys, status, verification
 from app.certificates.services.holders import certificates_for
-from app.certificates.services.pdfstore import credential_bytes, pdf_path, verify_url
+from app.certificates.services.pdfstore import credential_bytes, pdf_path, read_pdf, verify_url
 from app.errors import AppError, NotFound, envelope
 from app.extensions import db, limiter
 from app.institutions.models import Institution
@@ -97,11 +99,11 @@ def _file_stem(cert: Certificate) -> str:
 @limiter.limit(verify_limit)
 def certificate_pdf(code: str):
     cert = verification.by_code(code)
-    path = pdf_path(cert)
-    if path is None:
-        raise NotFound("No certificate has this verification code.")
+    data = read_pdf(cert)
+    if data is None:
+        raise NotFound(_("The page or item you asked for was not found."))
     return send_file(
-        path,
+        io.BytesIO(data),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{_file_stem(cert)}.pdf",

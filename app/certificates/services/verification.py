@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.certificates.crypto.dataintegrity import is_xsd_datetime, verify_proof
@@ -47,7 +48,7 @@ def by_code(code: str) -> Certificate:
     if isinstance(code, str) and 10 <= len(code) <= 40 and code.isalnum():
         cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
     if cert is None:
-        raise NotFound("No certificate has this verification code.")
+        raise NotFound(_("The page or item you asked for was not found."))
     return cert
 
 
