@@ -53,6 +53,13 @@ class Config:
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Kompeten <no-reply@kompeten.id>")
 
+    # Employment survey: months after a certificate's issue at which it is sent, days a
+    # link stays valid, days between reminders and how many reminders at most.
+    SURVEY_MONTHS = _env("SURVEY_MONTHS", "3,6,12")
+    SURVEY_LINK_DAYS = int(_env("SURVEY_LINK_DAYS", "30") or 30)
+    SURVEY_REMINDER_DAYS = int(_env("SURVEY_REMINDER_DAYS", "7") or 7)
+    SURVEY_MAX_REMINDERS = int(_env("SURVEY_MAX_REMINDERS", "2") or 2)
+
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)) or 0)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

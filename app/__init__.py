@@ -100,12 +100,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.extensions import csrf
     from app.institutions import bp as institutions_bp
     from app.main import bp as main_bp
+    from app.placement import bp as placement_bp
+    from app.placement import survey_bp
+    from app.placement.api import blp as placement_api
 
     for blueprint in (main_bp, auth_bp, institutions_bp, assessments_bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (auth_api, assessments_api, attempts_api):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)
+    app.register_blueprint(placement_bp)
+    app.register_blueprint(survey_bp)
+    csrf.exempt(placement_api)
+    api.register_blueprint(placement_api)
     from app.certificates import register as register_certificates
 
     register_certificates(app)  # its pages, JSON API, VC-API + Authlib, harfbuzz warning

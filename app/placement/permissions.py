@@ -1,0 +1,72 @@
+"""Named access predicates for placement, used by routes, the API, templates and tests.
+
+- Employers see a job seeker only if the person applied to one of their vacancies or agreed
+  to be matched (`open_to_offers`); even then only the profile items they consented to.
+- Placement officers see only their own institution's caseload and candidates.
+- Survey links are checked in services/survey.py: signed, single-use, own survey only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def can_counsel(user: Any) -> bool:
+    return user.has_role("placement_officer") and user.institution_id is not None
+
+
+def can_see_session(user: Any, session: Any) -> bool:
+    if user.id == session.job_seeker_id or user.is_admin:
+        return True
+    return (
+        user.has_any_role("placement_officer", "institution_admin")
+        and user.institution_id == session.institution_id
+    )
+
+
+def can_manage_company(user: Any, company: Any) -> bool:
+    return user.is_admin or (user.has_role("employer") and company.owner_id == user.id)
+
+
+def can_verify_companies(user: Any) -> bool:
+    return user.is_admin
+
+
+def can_see_application(user: Any, application: Any) -> bool:
+    return (
+        user.id == application.user_id
+        or user.is_admin
+        or can_manage_company(user, application.vacancy.company)
+    )
+
+
+def employer_may_see_seeker(applied: bool, open_to_offers: bool) -> bool:
+    return applied or open_to_offers
+
+
+def can_manage_overseas(user: Any, programme: Any) -> bool:
+    if user.is_admin:
+        return True
+    return (
+        user.has_any_role("placement_officer", "institution_admin")
+        and user.institution_id is not None
+        and programme.institution_id in (None, user.institution_id)
+    )
+
+
+def can_see_candidate(user: Any, candidate: Any) -> bool:
+    if user.id == candidate.user_id or user.is_admin:
+        return True
+    return (
+        user.has_any_role("placement_officer", "institution_admin")
+        and user.institution_id == candidate.institution_id
+    )
+
+
+def can_see_dashboard(user: Any) -> bool:
+    return user.is_admin or (user.has_role("institution_admin") and user.institution_id is not None)
+
+
+def dashboard_scope(user: Any) -> int | None:
+    """None: the whole platform; otherwise the one institution the user runs."""
+    return None if user.is_admin else user.institution_id

@@ -1,0 +1,195 @@
+"""Marshmallow schemas of the placement JSON API. Output schemas are whitelists."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.placement.models.counselling import READINESS, ROUTES
+from app.placement.models.employers import APPLICATION_STATUSES
+from app.placement.models.profile import PROFILE_ITEMS
+from app.placement.models.survey import EMPLOYMENT_STATUSES, WAGE_BANDS
+
+V = ma.validate
+CODES = ma.fields.List(ma.fields.String(validate=V.Length(max=32)), load_default=list)
+
+
+class ProfileSchema(ma.Schema):
+    education = ma.fields.String(validate=V.Length(max=200))
+    experience = ma.fields.String(validate=V.Length(max=4000))
+    skills = ma.fields.String(validate=V.Length(max=4000))
+    city = ma.fields.String(validate=V.Length(max=80))
+    province = ma.fields.String(validate=V.Length(max=80))
+    desired_sectors = ma.fields.List(ma.fields.String(validate=V.Length(max=40)))
+    willing_abroad = ma.fields.Boolean()
+    abroad_countries = ma.fields.List(ma.fields.String(validate=V.Length(equal=2)))
+    languages = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    consents = ma.fields.Dict(
+        keys=ma.fields.String(validate=V.OneOf(PROFILE_ITEMS)), values=ma.fields.Boolean()
+    )
+    open_to_offers = ma.fields.Boolean()
+
+
+class CounsellingInSchema(ma.Schema):
+    job_seeker_email = ma.fields.Email(required=True)
+    readiness = ma.fields.String(required=True, validate=V.OneOf(READINESS))
+    route = ma.fields.String(required=True, validate=V.OneOf(ROUTES))
+    intake = ma.fields.String(load_default="", validate=V.Length(max=4000))
+    notes = ma.fields.String(load_default="", validate=V.Length(max=4000))
+    target_units = CODES
+    course_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    follow_up_on = ma.fields.Date(load_default=None, allow_none=True)
+
+
+class RecommendationSchema(ma.Schema):
+    course_id = ma.fields.Integer()
+    course_code = ma.fields.Function(lambda r: r.course.code)
+    closes_units = ma.fields.List(ma.fields.String())
+
+
+class SessionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    job_seeker_id = ma.fields.Integer()
+    institution_id = ma.fields.Integer()
+    readiness = ma.fields.String()
+    route = ma.fields.String()
+    missing_units = ma.fields.List(ma.fields.String())
+    recommendations = ma.fields.List(ma.fields.Nested(RecommendationSchema))
+    follow_up_on = ma.fields.Date(allow_none=True)
+    follow_up_done_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class CaseloadRowSchema(ma.Schema):
+    session = ma.fields.Nested(SessionSchema)
+    overdue = ma.fields.Boolean()
+
+
+class VacancyInSchema(ma.Schema):
+    title = ma.fields.String(required=True, validate=V.Length(min=1, max=200))
+    description = ma.fields.String(load_default="", validate=V.Length(max=4000))
+    city = ma.fields.String(load_default="", validate=V.Length(max=80))
+    province = ma.fields.String(load_default="", validate=V.Length(max=80))
+    sector = ma.fields.String(load_default="", validate=V.Length(max=40))
+    openings = ma.fields.Integer(load_default=1)
+    closes_on = ma.fields.Date(required=True)
+    location_type = ma.fields.String(
+        load_default="domestic", validate=V.OneOf(("domestic", "overseas"))
+    )
+    country = ma.fields.String(load_default="ID", validate=V.Length(equal=2))
+    required_units = CODES
+    preferred_units = CODES
+
+
+class VacancySchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    company = ma.fields.Function(lambda v: v.company.name)
+    city = ma.fields.String()
+    province = ma.fields.String()
+    sector = ma.fields.String()
+    openings = ma.fields.Integer()
+    closes_on = ma.fields.Date()
+    location_type = ma.fields.String()
+    country = ma.fields.String()
+    required_units = ma.fields.Function(lambda v: v.unit_codes("required"))
+    preferred_units = ma.fields.Function(lambda v: v.unit_codes("preferred"))
+
+
+class ExplanationSchema(ma.Schema):
+    required_share = ma.fields.Float()
+    percent = ma.fields.Integer()
+    matched_required = ma.fields.List(ma.fields.String())
+    missing_required = ma.fields.List(ma.fields.String())
+    matched_preferred = ma.fields.List(ma.fields.String())
+    missing_preferred = ma.fields.List(ma.fields.String())
+    place = ma.fields.Integer()
+    sector = ma.fields.Integer()
+
+
+class CandidateMatchSchema(ma.Schema):
+    rank = ma.fields.Integer()
+    user_id = ma.fields.Integer()
+    name = ma.fields.String()
+    applied = ma.fields.Boolean()
+    application_id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String(allow_none=True)
+    profile = ma.fields.Dict()
+    explanation = ma.fields.Nested(ExplanationSchema)
+
+
+class GapCourseSchema(ma.Schema):
+    course_id = ma.fields.Integer()
+    title = ma.fields.String()
+    closes_units = ma.fields.List(ma.fields.String())
+
+
+class VacancyMatchSchema(ma.Schema):
+    rank = ma.fields.Integer()
+    vacancy = ma.fields.Nested(VacancySchema)
+    explanation = ma.fields.Nested(ExplanationSchema)
+    gap_courses = ma.fields.List(ma.fields.Nested(GapCourseSchema))
+    uncovered_units = ma.fields.List(ma.fields.String())
+
+
+class ApplyInSchema(ma.Schema):
+    certificate_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    cover_note = ma.fields.String(load_default="", validate=V.Length(max=2000))
+
+
+class LiveCertificateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    code = ma.fields.String()
+    title = ma.fields.String()
+    unit_codes = ma.fields.List(ma.fields.String())
+    valid_until = ma.fields.DateTime()
+    status = ma.fields.String(metadata={"description": "Read live at each request."})
+
+
+class ApplicationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    vacancy_id = ma.fields.Integer()
+    user_id = ma.fields.Integer()
+    status = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    certificates = ma.fields.List(ma.fields.Nested(LiveCertificateSchema))
+
+
+class StatusInSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=V.OneOf(APPLICATION_STATUSES))
+
+
+class SurveyAnswerSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=V.OneOf(EMPLOYMENT_STATUSES))
+    employer_name = ma.fields.String(load_default="", validate=V.Length(max=200))
+    sector = ma.fields.String(load_default=None, allow_none=True)
+    wage_band = ma.fields.String(load_default=None, allow_none=True, validate=V.OneOf(WAGE_BANDS))
+    relevance = ma.fields.Integer(required=True, validate=V.Range(min=1, max=5))
+    months_to_job = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class SurveyAnsweredSchema(ma.Schema):
+    id = ma.fields.Integer()
+    wave_months = ma.fields.Integer()
+    answered_at = ma.fields.DateTime()
+
+
+class StageSchema(ma.Schema):
+    stage = ma.fields.String()
+    result = ma.fields.String()
+
+
+class CandidateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    programme_id = ma.fields.Integer()
+    programme = ma.fields.Function(lambda c: c.programme.name)
+    country = ma.fields.Function(lambda c: c.programme.country)
+    status = ma.fields.String()
+    progress = ma.fields.Function(lambda c: [{"stage": s, "result": r} for s, r in c.progress()])
+
+
+class DashboardSchema(ma.Schema):
+    total = ma.fields.Dict()
+    groups = ma.fields.Dict()
+    blk_komunitas = ma.fields.Dict()
+    response_rates = ma.fields.List(ma.fields.Dict())

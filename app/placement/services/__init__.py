@@ -1,0 +1,1 @@
+"""Placement use cases. Services query, mutate and flush; they never commit."""

@@ -1,0 +1,104 @@
+"""Helpers shared by the placement services: dates in Jakarta, unit codes, course offers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.courses.models import CompetencyUnit, Course, CourseVersion
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.placement.matching import CourseOffer
+
+COUNTRY_CODES = frozenset(
+    [
+        "JP",
+        "KR",
+        "TW",
+        "HK",
+        "SG",
+        "MY",
+        "BN",
+        "SA",
+        "AE",
+        "QA",
+        "KW",
+        "DE",
+        "NL",
+        "AU",
+        "NZ",
+        "US",
+        "CA",
+        "GB",
+        "PL",
+        "HU",
+        "TR",
+        "ID",
+    ]
+)
+
+
+def local_today() -> date:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
+    return datetime.now(zone).date()
+
+
+def split_codes(raw: str | Iterable[str] | None) -> list[str]:
+    """Unit codes from a list or from text separated by commas, spaces or new lines."""
+    if raw is None:
+        return []
+    parts = raw.replace(",", " ").split() if isinstance(raw, str) else list(raw)
+    seen: dict[str, None] = {}
+    for part in parts:
+        code = str(part).strip().upper()
+        if code:
+            seen[code] = None
+    return list(seen)
+
+
+def resolve_units(codes: Iterable[str], field: str = "units") -> list[CompetencyUnit]:
+    """The units with these codes, in the given order; any unknown code is a 422."""
+    wanted = split_codes(list(codes))
+    if not wanted:
+        return []
+    found = {
+        unit.code: unit
+        for unit in db.session.scalars(
+            select(CompetencyUnit).where(CompetencyUnit.code.in_(wanted))
+        )
+    }
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise ValidationFailed(
+            _("These competency unit codes are not known: %(codes)s", codes=", ".join(unknown)),
+            details={field: {"unknown": unknown}},
+        )
+    return [found[code] for code in wanted]
+
+
+def published_versions() -> list[CourseVersion]:
+    return list(
+        db.session.scalars(
+            select(CourseVersion)
+            .join(Course, Course.id == CourseVersion.course_id)
+            .where(CourseVersion.status == "published", Course.status == "published")
+            .options(selectinload(CourseVersion.unit_links), selectinload(CourseVersion.course))
+            .order_by(CourseVersion.course_id)
+        )
+    )
+
+
+def course_offers() -> tuple[list[CourseOffer], dict[int, CourseVersion]]:
+    """Every published course as a matching offer, and its published version by course id."""
+    versions = published_versions()
+    offers = [
+        CourseOffer(id=v.course_id, units=frozenset(u.code for u in v.units), hours=v.hours or 0)
+        for v in versions
+    ]
+    return offers, {v.course_id: v for v in versions}

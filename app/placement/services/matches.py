@@ -1,0 +1,123 @@
+"""Matching with the database: build specs from profiles, vacancies and valid certificates,
+then rank with the pure functions of app.placement.matching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.courses.models import CourseVersion
+from app.extensions import db
+from app.placement import verified
+from app.placement.matching import (
+    GapPlan,
+    Match,
+    SeekerSpec,
+    VacancySpec,
+    courses_closing,
+    rank_seekers,
+    rank_vacancies,
+)
+from app.placement.models.employers import Application, Vacancy
+from app.placement.models.profile import JobSeekerProfile
+from app.placement.permissions import employer_may_see_seeker
+from app.placement.services.common import course_offers
+from app.placement.services.vacancies import public_vacancies
+
+
+def vacancy_spec(vacancy: Vacancy) -> VacancySpec:
+    return VacancySpec(
+        id=vacancy.id,
+        required=frozenset(vacancy.unit_codes("required")),
+        preferred=frozenset(vacancy.unit_codes("preferred")),
+        city=vacancy.city,
+        province=vacancy.province,
+        sector=vacancy.sector,
+    )
+
+
+def seeker_spec(user_id: int, units: set[str], profile: JobSeekerProfile | None) -> SeekerSpec:
+    return SeekerSpec(
+        id=user_id,
+        units=frozenset(units),
+        city=profile.city if profile else "",
+        province=profile.province if profile else "",
+        sectors=frozenset(profile.desired_sectors or []) if profile else frozenset(),
+    )
+
+
+@dataclass
+class CandidateMatch:
+    match: Match
+    user: User
+    applied: bool
+    application: Application | None
+    shown: dict  # the consented profile items
+
+
+def matches_for_vacancy(vacancy: Vacancy) -> list[CandidateMatch]:
+    """Applicants, and job seekers who agreed to be matched, ranked and explained. Nobody
+    else: an employer never sees a job seeker who neither applied nor consented."""
+    applications = {
+        a.user_id: a
+        for a in db.session.scalars(select(Application).where(Application.vacancy_id == vacancy.id))
+    }
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(JobSeekerProfile).where(
+                (JobSeekerProfile.open_to_offers.is_(True))
+                | (JobSeekerProfile.user_id.in_(list(applications)))
+            )
+        )
+    }
+    user_ids = sorted(
+        uid
+        for uid in set(applications) | set(profiles)
+        if employer_may_see_seeker(
+            uid in applications, bool(profiles.get(uid) and profiles[uid].open_to_offers)
+        )
+    )
+    units = verified.units_by_user(user_ids)
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    specs = [seeker_spec(uid, set(units[uid]), profiles.get(uid)) for uid in user_ids]
+    ranked = rank_seekers(vacancy_spec(vacancy), specs)
+    return [
+        CandidateMatch(
+            match=m,
+            user=users[m.seeker_id],
+            applied=m.seeker_id in applications,
+            application=applications.get(m.seeker_id),
+            shown=profiles[m.seeker_id].shown_to_employer() if m.seeker_id in profiles else {},
+        )
+        for m in ranked
+    ]
+
+
+@dataclass
+class VacancyMatch:
+    match: Match
+    vacancy: Vacancy
+    plan: GapPlan
+    versions: dict[int, CourseVersion]
+
+    @property
+    def gap_courses(self) -> list[tuple[CourseVersion, tuple[str, ...]]]:
+        return [(self.versions[cid], closes) for cid, closes in self.plan.courses]
+
+
+def matches_for_seeker(user: User) -> list[VacancyMatch]:
+    """Open vacancies ranked for a job seeker, each with the courses closing its gaps."""
+    profile = db.session.scalar(select(JobSeekerProfile).where(JobSeekerProfile.user_id == user.id))
+    spec = seeker_spec(user.id, set(verified.verified_units(user)), profile)
+    vacancies = {v.id: v for v in public_vacancies()}
+    offers, versions = course_offers()
+    out = []
+    for m in rank_vacancies(spec, [vacancy_spec(v) for v in vacancies.values()]):
+        missing = m.missing_required + m.missing_preferred
+        out.append(
+            VacancyMatch(m, vacancies[m.vacancy_id], courses_closing(missing, offers), versions)
+        )
+    return out
