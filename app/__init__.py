@@ -97,6 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.assessments.api import blp as assessments_api
     from app.auth import bp as auth_bp
     from app.auth.api import blp as auth_api
+    from app.courses import bp as courses_bp
+    from app.courses.api import blp as courses_api
+    from app.courses.learning_api import blp as learning_api
+    from app.courses.units_api import blp as units_api
     from app.extensions import csrf
     from app.institutions import bp as institutions_bp
     from app.main import bp as main_bp
@@ -104,9 +108,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.placement import survey_bp
     from app.placement.api import blp as placement_api
 
-    for blueprint in (main_bp, auth_bp, institutions_bp, assessments_bp):
+    for blueprint in (main_bp, auth_bp, institutions_bp, assessments_bp, courses_bp):
         app.register_blueprint(blueprint)
-    for api_blueprint in (auth_api, assessments_api, attempts_api):
+    for api_blueprint in (
+        auth_api,
+        assessments_api,
+        attempts_api,
+        courses_api,
+        learning_api,
+        units_api,
+    ):
         csrf.exempt(api_blueprint)
         api.register_blueprint(api_blueprint)
     app.register_blueprint(placement_bp)

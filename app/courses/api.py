@@ -1,0 +1,308 @@
+"""JSON API: the catalogue and authoring of courses (details, drafts, modules, lessons,
+files, publication, export and import). Enrolment and progress are in learning_api.py,
+competency units in units_api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import send_file
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from app.api import BEARER, current_api_user, token_required
+from app.courses import packaging, services
+from app.courses.catalogue import (
+    CatalogueQuery,
+    load_course,
+    load_version,
+    search,
+    version_by_number,
+)
+from app.courses.models import Course, CourseVersion
+from app.courses.permissions import AUTHOR_ROLES, can_edit_course, can_view_course
+from app.courses.schemas import (
+    CatalogueArgsSchema,
+    CataloguePageSchema,
+    CourseCreateSchema,
+    CourseDetailSchema,
+    CourseImportFormSchema,
+    CourseInstructorsSchema,
+    CourseUpdateSchema,
+    CourseUploadSchema,
+    CourseVersionSchema,
+)
+from app.errors import Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.institutions.models import Institution
+
+blp = Blueprint(
+    "courses_api",
+    __name__,
+    url_prefix="/api/v1/courses",
+    description="Courses: the catalogue, and authoring by a course's instructors and its "
+    "institution's admins.",
+)
+
+NOT_FOUND = "No such course (or not one you may see)"
+
+
+def visible(course_id: int) -> Course:
+    course = load_course(course_id)
+    if course is None or not can_view_course(current_api_user(), course):
+        raise NotFound(_("Course not found."))
+    return course
+
+
+def editable(course_id: int) -> Course:
+    course = visible(course_id)
+    if not can_edit_course(current_api_user(), course):
+        raise Forbidden(_("You may not edit this course."))
+    return course
+
+
+def _version_out(version_id: int) -> CourseVersion:
+    version = load_version(version_id)
+    assert version is not None  # noqa: S101 - an id just read from the course
+    return version
+
+
+def course_out(course: Course, version: CourseVersion | None = None) -> dict[str, Any]:
+    if version is None:
+        shown = course.published_version or course.versions[-1]
+        version = _version_out(shown.id)
+    return {
+        "id": course.id,
+        "code": course.code,
+        "status": course.status,
+        "self_paced": course.self_paced,
+        "self_enrolment": course.self_enrolment,
+        "institution": course.institution,
+        "instructors": course.instructors,
+        "version": version,
+        "versions": course.versions,
+    }
+
+
+@blp.route("")
+class Courses(MethodView):
+    @blp.arguments(CatalogueArgsSchema, location="query")
+    @blp.response(200, CataloguePageSchema)
+    @blp.alt_response(422, description="Invalid query parameters")
+    def get(self, args: dict):
+        """Search the catalogue of published courses."""
+        page = search(CatalogueQuery(**args))
+        return {
+            "items": [
+                {
+                    "id": item.course.id,
+                    "code": item.course.code,
+                    "title": item.version.title,
+                    "summary": item.version.summary,
+                    "sector": item.version.sector,
+                    "level": item.version.level,
+                    "hours": item.version.hours,
+                    "language": item.version.language,
+                    "version": item.version.number,
+                    "self_paced": item.course.self_paced,
+                    "institution": item.institution,
+                }
+                for item in page.items
+            ],
+            "total": page.total,
+            "page": page.page,
+            "pages": page.pages,
+        }
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CourseCreateSchema)
+    @blp.response(201, CourseDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an author, or not of that institution")
+    @blp.alt_response(409, description="The institution already has a course with this code")
+    @blp.alt_response(422, description="Invalid body (e.g. a malformed or unknown unit code)")
+    @token_required(*AUTHOR_ROLES)
+    def post(self, body: dict):
+        """Create a course (version 1, a draft) in your institution."""
+        user = current_api_user()
+        institution_id = body.pop("institution_id", None) or user.institution_id
+        institution = db.session.get(Institution, institution_id) if institution_id else None
+        if institution is None:
+            raise ValidationFailed(
+                _("Choose an institution."), details={"institution_id": ["required"]}
+            )
+        course = services.create_course(user, institution, **body)
+        db.session.commit()
+        return course_out(load_course(course.id))  # type: ignore[arg-type]
+
+
+@blp.route("/<int:course_id>")
+class CourseItem(MethodView):
+    @blp.doc(security=[*BEARER, {}])
+    @blp.response(200, CourseDetailSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, course_id: int):
+        """A course with the outline of its published version (a bearer token is optional;
+        editors also see drafts)."""
+        return course_out(visible(course_id))
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CourseUpdateSchema)
+    @blp.response(200, CourseDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an editor of this course")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="The course is archived")
+    @blp.alt_response(422, description="Invalid body")
+    @token_required()
+    def patch(self, body: dict, course_id: int):
+        """Change details (in the draft version, created if needed) and settings."""
+        course = editable(course_id)
+        user = current_api_user()
+        settings = {k: body.pop(k) for k in ("self_paced", "self_enrolment") if k in body}
+        if settings:
+            services.update_settings(user, course, **settings)
+        unit_codes = body.pop("unit_codes", None)
+        cover = body.pop("cover_attachment_id", False)
+        version = None
+        if body or unit_codes is not None or cover is not False:
+            draft = services.update_draft(user, course, body, unit_codes, cover)
+            version = _version_out(draft.id)
+        db.session.commit()
+        return course_out(course, version)
+
+
+@blp.route("/<int:course_id>/draft")
+class Draft(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CourseVersionSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an editor of this course")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="The course is archived, or another draft was just made")
+    @token_required()
+    def post(self, course_id: int):
+        """The course's draft version, started by copying the latest version if needed."""
+        course = editable(course_id)
+        draft = services.editable_version(current_api_user(), course)
+        db.session.commit()
+        return _version_out(draft.id)
+
+
+@blp.route("/<int:course_id>/versions/<int:number>")
+class VersionItem(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CourseVersionSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an editor of this course")
+    @blp.alt_response(404, description="No such course or version")
+    @token_required()
+    def get(self, course_id: int, number: int):
+        """One version with its outline, for the course's editors."""
+        course = editable(course_id)
+        version = version_by_number(course.id, number)
+        if version is None:
+            raise NotFound(_("Version not found."))
+        return _version_out(version.id)
+
+
+@blp.route("/<int:course_id>/publish")
+class Publish(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CourseVersionSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an editor of this course")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="No draft to publish")
+    @blp.alt_response(422, description="The draft is empty or has a module without lessons")
+    @token_required()
+    def post(self, course_id: int):
+        """Publish the draft: it is frozen, and the previous published version archived."""
+        course = editable(course_id)
+        version = services.publish(current_api_user(), course)
+        db.session.commit()
+        return _version_out(version.id)
+
+
+@blp.route("/<int:course_id>/archive")
+class Archive(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CourseDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an editor of this course")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(409, description="The course is not published")
+    @token_required()
+    def post(self, course_id: int):
+        """Take the course out of the catalogue; enrolled trainees keep studying."""
+        course = editable(course_id)
+        services.archive(current_api_user(), course)
+        db.session.commit()
+        return course_out(course)
+
+
+@blp.route("/<int:course_id>/instructors")
+class Instructors(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CourseInstructorsSchema)
+    @blp.response(200, CourseDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an admin of the course's institution")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(422, description="Someone who is not an instructor of the institution")
+    @token_required("institution_admin", "admin")
+    def put(self, body: dict, course_id: int):
+        """Set the course's instructors."""
+        course = visible(course_id)
+        services.set_instructors(current_api_user(), course, body["user_ids"])
+        db.session.commit()
+        return course_out(course)
+
+
+@blp.route("/<int:course_id>/export")
+class Export(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, content_type="application/zip", description="The course package")
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an editor of this course")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @token_required()
+    def get(self, course_id: int):
+        """Export every version, unit, lesson and file of the course as one ZIP package."""
+        course = editable(course_id)
+        buffer, filename = packaging.export_course(current_api_user(), course)
+        db.session.commit()
+        return send_file(
+            buffer, mimetype="application/zip", as_attachment=True, download_name=filename
+        )
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CourseImportFormSchema, location="form")
+    @blp.arguments(CourseUploadSchema, location="files")
+    @blp.response(201, CourseDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an author of that institution")
+    @blp.alt_response(409, description="The institution already has a course with this code")
+    @blp.alt_response(422, description="Not a valid course package")
+    @token_required(*AUTHOR_ROLES)
+    def post(self, form: dict, files: dict):
+        """Import a course package into your institution (optionally under a new code)."""
+        user = current_api_user()
+        institution_id = form.get("institution_id") or user.institution_id
+        institution = db.session.get(Institution, institution_id) if institution_id else None
+        if institution is None:
+            raise ValidationFailed(
+                _("Choose an institution."), details={"institution_id": ["required"]}
+            )
+        course = packaging.import_course(
+            user, institution, files["file"].read(), code=form.get("code")
+        )
+        db.session.commit()
+        return course_out(load_course(course.id))  # type: ignore[arg-type]
+
+
+from app.courses import outline_api  # noqa: E402,F401  (its routes join this blueprint)

@@ -1,0 +1,130 @@
+"""Course attachments: upload (checked, stored under a random name), listing, and who may
+download them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import exists, select
+
+from app.courses import content, storage
+from app.courses.errors import upload_error
+from app.courses.learning_models import Enrollment
+from app.courses.models import Attachment, Course, CourseVersion
+from app.courses.permissions import can_edit_course
+from app.courses.services import require_editor
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+def limits() -> tuple[int, int]:
+    config = current_app.config
+    return (
+        config.get("COURSE_ATTACHMENT_MAX_BYTES", MAX_ATTACHMENT_BYTES),
+        config.get("COURSE_IMAGE_MAX_BYTES", MAX_IMAGE_BYTES),
+    )
+
+
+def _unique_name(course_id: int, name: str) -> str:
+    taken = set(
+        db.session.scalars(select(Attachment.name).where(Attachment.course_id == course_id))
+    )
+    if name not in taken:
+        return name
+    stem, _dot, ext = name.rpartition(".")
+    number = 2
+    while f"{stem}-{number}.{ext}" in taken:
+        number += 1
+    return f"{stem}-{number}.{ext}"
+
+
+def add_attachment(user: Any, course: Course, filename: str, data: bytes) -> Attachment:
+    """Check and store an upload. If any check fails, nothing is written."""
+    require_editor(user, course)
+    max_bytes, max_image_bytes = limits()
+    try:
+        name, content_type = content.check_upload(
+            filename or "", data, max_bytes=max_bytes, max_image_bytes=max_image_bytes
+        )
+    except content.UploadRefused as refused:
+        raise upload_error(refused) from refused
+    attachment = store(course.id, name, content_type, data, uploaded_by_id=user.id)
+    log.info(
+        "user %s uploaded %s (%s, %s bytes) to course %s",
+        user.id,
+        attachment.name,
+        content_type,
+        len(data),
+        course.id,
+    )
+    return attachment
+
+
+def store(
+    course_id: int, name: str, content_type: str, data: bytes, uploaded_by_id: int | None = None
+) -> Attachment:
+    """Record and write checked content. The row is flushed first, so a database refusal
+    leaves no file behind."""
+    attachment = Attachment(
+        course_id=course_id,
+        token=storage.new_token(),
+        name=_unique_name(course_id, name),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=uploaded_by_id,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    storage.write(attachment.token, data)
+    return attachment
+
+
+def for_course(course_id: int) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            select(Attachment).where(Attachment.course_id == course_id).order_by(Attachment.name)
+        )
+    )
+
+
+def by_token(token: str) -> Attachment | None:
+    return db.session.scalar(select(Attachment).where(Attachment.token == token))
+
+
+def can_download(user: Any, attachment: Attachment) -> bool:
+    """Covers of published versions are public; other files are for the course's editors
+    and its trainees."""
+    is_public_cover = db.session.scalar(
+        select(
+            exists().where(
+                CourseVersion.cover_attachment_id == attachment.id,
+                CourseVersion.status.in_(("published", "archived")),
+            )
+        )
+    )
+    if is_public_cover:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    course = db.session.get(Course, attachment.course_id)
+    if course is not None and can_edit_course(user, course):
+        return True
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Enrollment.course_id == attachment.course_id,
+                    Enrollment.user_id == user.id,
+                    Enrollment.status.in_(("active", "completed")),
+                )
+            )
+        )
+    )

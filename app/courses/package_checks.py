@@ -1,0 +1,221 @@
+"""Reading and checking a course package (see packaging.py) before anything is imported:
+ZIP limits, the manifest against a strict schema, and the services' rules over the whole
+package (fields, units, keys, version states, every file's type, size and SHA-256)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import gettext as _
+
+from app.courses import attachments
+from app.courses.content import UploadRefused, check_upload, safe_name
+from app.courses.services import VERSION_FIELDS, clean_version_fields
+from app.courses.units import code_problem, elements_problem
+from app.errors import ValidationFailed
+
+FORMAT = "kompeten-course"
+FORMAT_VERSION = 1
+MANIFEST = "course.json"
+MAX_MEMBERS = 2000
+MAX_MANIFEST_BYTES = 20 * 1024 * 1024
+KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+STATES = ("draft", "published", "archived")
+
+
+class _Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class _LessonSchema(_Strict):
+    key = ma.fields.String(required=True, validate=ma.validate.Regexp(KEY))
+    title = ma.fields.String(required=True)
+    body = ma.fields.String(required=True)
+    duration_minutes = ma.fields.Integer(required=True, strict=True)
+    required = ma.fields.Boolean(required=True)
+
+
+class _ModuleSchema(_Strict):
+    key = ma.fields.String(required=True, validate=ma.validate.Regexp(KEY))
+    title = ma.fields.String(required=True)
+    summary = ma.fields.String(required=True)
+    lessons = ma.fields.List(ma.fields.Nested(_LessonSchema), required=True)
+
+
+class _VersionSchema(_Strict):
+    number = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATES))
+    title = ma.fields.String(required=True)
+    summary = ma.fields.String(required=True)
+    sector = ma.fields.String(required=True)
+    level = ma.fields.Integer(required=True, strict=True)
+    hours = ma.fields.Integer(required=True, strict=True)
+    language = ma.fields.String(required=True)
+    validity_months = ma.fields.Integer(required=True, strict=True)
+    cover = ma.fields.String(required=True, allow_none=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    published_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    archived_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+    units = ma.fields.List(ma.fields.String(), required=True)
+    modules = ma.fields.List(ma.fields.Nested(_ModuleSchema), required=True)
+
+
+class _UnitSchema(_Strict):
+    code = ma.fields.String(required=True)
+    title_id = ma.fields.String(required=True)
+    title_en = ma.fields.String(required=True)
+    elements = ma.fields.List(ma.fields.Dict(), required=True)
+
+
+class _AttachmentSchema(_Strict):
+    name = ma.fields.String(required=True)
+    content_type = ma.fields.String(required=True)
+    size = ma.fields.Integer(required=True, strict=True)
+    sha256 = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"))
+
+
+class _CourseSchema(_Strict):
+    code = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATES))
+    self_paced = ma.fields.Boolean(required=True)
+    self_enrolment = ma.fields.Boolean(required=True)
+    archived_at = ma.fields.AwareDateTime(required=True, allow_none=True)
+
+
+class _PackageSchema(_Strict):
+    format = ma.fields.String(required=True, validate=ma.validate.Equal(FORMAT))
+    format_version = ma.fields.Integer(required=True, validate=ma.validate.Equal(FORMAT_VERSION))
+    exported_at = ma.fields.AwareDateTime(required=True)
+    source = ma.fields.Dict(required=True)
+    course = ma.fields.Nested(_CourseSchema, required=True)
+    units = ma.fields.List(ma.fields.Nested(_UnitSchema), required=True)
+    attachments = ma.fields.List(ma.fields.Nested(_AttachmentSchema), required=True)
+    versions = ma.fields.List(
+        ma.fields.Nested(_VersionSchema), required=True, validate=ma.validate.Length(min=1)
+    )
+
+
+def _invalid(message: str, **details: Any) -> ValidationFailed:
+    return ValidationFailed(message, details={"package": details or ["invalid"]})
+
+
+def read_package(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The manifest and the attachment files, or ValidationFailed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _invalid(_("This is not a course package (a ZIP file).")) from exc
+    with archive:
+        members = {info.filename: info for info in archive.infolist()}
+        if len(members) > MAX_MEMBERS or MANIFEST not in members:
+            raise _invalid(_("This is not a course package (a ZIP file)."))
+        if members[MANIFEST].file_size > MAX_MANIFEST_BYTES:
+            raise _invalid(_("The course package is too large."))
+        try:
+            raw = json.loads(archive.read(MANIFEST).decode("utf-8"))
+            package = _PackageSchema().load(raw)
+        except ma.ValidationError as exc:
+            raise ValidationFailed(
+                _("The course package is not valid."), details={"package": exc.messages}
+            ) from exc
+        except (ValueError, zipfile.BadZipFile) as exc:
+            raise _invalid(_("The course package is not valid.")) from exc
+        max_bytes, _max_image = attachments.limits()
+        files: dict[str, bytes] = {}
+        for item in package["attachments"]:
+            info = members.get(f"attachments/{item['name']}")
+            if info is None or info.file_size > max_bytes:
+                raise _invalid(
+                    _("A file of the course package is missing or too large."), file=item["name"]
+                )
+            try:
+                files[item["name"]] = archive.read(info)
+            except (zipfile.BadZipFile, ValueError) as exc:
+                raise _invalid(_("The course package is not valid."), file=item["name"]) from exc
+    return package, files
+
+
+def check_package(package: dict[str, Any], files: dict[str, bytes]) -> None:
+    """The rules the services apply, over the whole package; ValidationFailed if broken."""
+    errors: dict[str, Any] = {}
+    max_bytes, max_image_bytes = attachments.limits()
+    names = set()
+    for item in package["attachments"]:
+        data = files[item["name"]]
+        try:
+            name, content_type = check_upload(
+                item["name"], data, max_bytes=max_bytes, max_image_bytes=max_image_bytes
+            )
+        except UploadRefused as refused:
+            errors[f"attachment {item['name']}"] = [refused.reason]
+            continue
+        if (
+            name != item["name"]
+            or safe_name(name) != name
+            or content_type != item["content_type"]
+            or hashlib.sha256(data).hexdigest() != item["sha256"]
+            or len(data) != item["size"]
+            or name in names
+        ):
+            errors[f"attachment {item['name']}"] = ["mismatch"]
+        names.add(item["name"])
+    images = {a["name"] for a in package["attachments"] if a["content_type"].startswith("image/")}
+    unit_codes = set()
+    for unit in package["units"]:
+        if code_problem(unit["code"]) or unit["code"] != unit["code"].strip().upper():
+            errors[f"unit {unit['code']}"] = ["code"]
+        elif not unit["title_id"].strip() or elements_problem(unit["elements"]):
+            errors[f"unit {unit['code']}"] = ["invalid"]
+        unit_codes.add(unit["code"])
+    numbers, statuses = set(), []
+    for version in package["versions"]:
+        label = f"version {version['number']}"
+        if version["number"] in numbers:
+            errors[label] = ["duplicate"]
+        numbers.add(version["number"])
+        statuses.append(version["status"])
+        try:
+            clean_version_fields({name: version[name] for name in VERSION_FIELDS})
+        except ValidationFailed as failed:
+            errors[label] = failed.details
+        if set(version["units"]) - unit_codes or len(set(version["units"])) != len(
+            version["units"]
+        ):
+            errors[f"{label} units"] = ["unknown"]
+        if version["cover"] is not None and version["cover"] not in images:
+            errors[f"{label} cover"] = ["unknown"]
+        if (version["status"] == "draft") != (version["published_at"] is None):
+            errors[f"{label} published_at"] = ["inconsistent"]
+        keys: set[str] = set()
+        for module in version["modules"]:
+            lessons = module["lessons"]
+            if module["key"] in keys or not module["title"].strip() or len(module["title"]) > 200:
+                errors[f"{label} module {module['key']}"] = ["invalid"]
+            keys.add(module["key"])
+            for lesson in lessons:
+                if (
+                    lesson["key"] in keys
+                    or not lesson["title"].strip()
+                    or len(lesson["title"]) > 200
+                    or not 0 <= lesson["duration_minutes"] <= 6000
+                ):
+                    errors[f"{label} lesson {lesson['key']}"] = ["invalid"]
+                keys.add(lesson["key"])
+        if version["status"] != "draft" and (
+            not version["modules"] or any(not m["lessons"] for m in version["modules"])
+        ):
+            errors[f"{label} modules"] = ["empty"]
+    if statuses.count("draft") > 1 or statuses.count("published") > 1:
+        errors["versions"] = ["states"]
+    course_status = package["course"]["status"]
+    if (course_status == "draft") == ("published" in statuses):
+        errors["course status"] = ["inconsistent"]
+    if errors:
+        raise ValidationFailed(_("The course package is not valid."), details={"package": errors})

@@ -1,0 +1,421 @@
+"""Authoring use cases: courses, their draft versions, modules, lessons, attachments and
+publication. They check permissions, query, mutate, flush and raise AppError subclasses;
+the caller commits. Published versions are never changed: every content change goes to the
+course's one draft, created on demand by copying the latest version.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.services import record
+from app.auth.models import User
+from app.courses.models import (
+    Attachment,
+    CompetencyUnit,
+    Course,
+    CourseVersion,
+    CourseVersionUnit,
+    Lesson,
+    Module,
+)
+from app.courses.permissions import can_author_for, can_edit_course, can_manage_instructors
+from app.courses.vocab import DEFAULT_VALIDITY_MONTHS, LANGUAGES, LEVELS, SECTORS
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.institutions.models import Institution
+
+log = logging.getLogger(__name__)
+
+COURSE_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,39}$")
+VERSION_FIELDS = (
+    "title",
+    "summary",
+    "sector",
+    "level",
+    "hours",
+    "language",
+    "validity_months",
+)
+
+
+def new_key() -> str:
+    return secrets.token_hex(8)
+
+
+# Validation ------------------------------------------------------------------------------
+
+
+def clean_code(raw: str) -> str:
+    code = (raw or "").strip().upper()
+    if not COURSE_CODE.match(code):
+        raise ValidationFailed(
+            _("Use 2 to 40 letters, digits, dots, dashes or underscores for the course code."),
+            details={"code": ["invalid"]},
+        )
+    return code
+
+
+def text_field(value: Any, field: str, limit: int, errors: dict, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        errors[field] = ["invalid"]
+        return ""
+    if required and not text:
+        errors[field] = ["required"]
+    elif len(text) > limit:
+        errors[field] = ["too_long"]
+    return text
+
+
+def number_field(value: Any, field: str, low: int, high: int, errors: dict) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        errors[field] = ["out_of_range"]
+        return low
+    return value
+
+
+def clean_version_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check the content fields given (any subset of VERSION_FIELDS); all errors at once."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "title":
+            clean[name] = text_field(value, name, 200, errors, required=True)
+        elif name == "summary":
+            clean[name] = text_field(value, name, 5000, errors)
+        elif name == "sector":
+            if value not in SECTORS:
+                errors[name] = ["unknown"]
+            clean[name] = value
+        elif name == "language":
+            if value not in LANGUAGES:
+                errors[name] = ["unknown"]
+            clean[name] = value
+        elif name == "level":
+            clean[name] = number_field(value, name, LEVELS[0], LEVELS[-1], errors)
+        elif name == "hours":
+            clean[name] = number_field(value, name, 0, 5000, errors)
+        elif name == "validity_months":
+            clean[name] = number_field(value, name, 1, 120, errors)
+        else:
+            errors[name] = ["unknown_field"]
+    if errors:
+        raise ValidationFailed(_("Some course details are not valid."), details=errors)
+    return clean
+
+
+def units_for_codes(codes: Iterable[str]) -> list[CompetencyUnit]:
+    wanted = []
+    for code in codes:
+        code = code.strip().upper()
+        if code and code not in wanted:
+            wanted.append(code)
+    if not wanted:
+        return []
+    found = {
+        unit.code: unit
+        for unit in db.session.scalars(
+            select(CompetencyUnit).where(CompetencyUnit.code.in_(wanted))
+        )
+    }
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise ValidationFailed(
+            _("Unknown competency units: %(codes)s", codes=", ".join(missing)),
+            details={"unit_codes": missing},
+        )
+    return [found[code] for code in wanted]
+
+
+# Courses ---------------------------------------------------------------------------------
+
+
+def require_editor(user: User, course: Course) -> None:
+    if not can_edit_course(user, course):
+        raise Forbidden(_("You may not edit this course."))
+
+
+def get_course(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise NotFound(_("Course not found."))
+    return course
+
+
+def create_course(
+    user: User,
+    institution: Institution,
+    *,
+    code: str,
+    title: str,
+    sector: str,
+    summary: str = "",
+    level: int = 2,
+    hours: int = 0,
+    language: str = "id",
+    validity_months: int = DEFAULT_VALIDITY_MONTHS,
+    unit_codes: Sequence[str] = (),
+    self_paced: bool = True,
+    self_enrolment: bool = True,
+) -> Course:
+    if not can_author_for(user, institution.id):
+        raise Forbidden(_("You may not create courses for this institution."))
+    code = clean_code(code)
+    fields = clean_version_fields(
+        {
+            "title": title,
+            "summary": summary,
+            "sector": sector,
+            "level": level,
+            "hours": hours,
+            "language": language,
+            "validity_months": validity_months,
+        }
+    )
+    units = units_for_codes(unit_codes)
+    if db.session.scalar(
+        select(Course.id).where(Course.institution_id == institution.id, Course.code == code)
+    ):
+        raise Conflict(
+            _("This institution already has a course with the code %(code)s.", code=code),
+            details={"code": ["taken"]},
+        )
+    course = Course(
+        institution_id=institution.id,
+        code=code,
+        self_paced=self_paced,
+        self_enrolment=self_enrolment,
+        created_by_id=user.id,
+    )
+    if user.has_role("instructor") and user.institution_id == institution.id:
+        course.instructors.append(user)
+    version = CourseVersion(number=1, status="draft", **fields)
+    version.unit_links = [CourseVersionUnit(unit=u, position=i) for i, u in enumerate(units)]
+    course.versions.append(version)
+    db.session.add(course)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("This institution already has a course with the code %(code)s.", code=code),
+            details={"code": ["taken"]},
+        ) from exc
+    record(
+        "course.create",
+        actor=user,
+        target=course,
+        institution_id=institution.id,
+        after={"code": code},
+    )
+    log.info("user %s created course %s (%s)", user.id, course.id, code)
+    return course
+
+
+def update_settings(
+    user: User,
+    course: Course,
+    *,
+    self_paced: bool | None = None,
+    self_enrolment: bool | None = None,
+) -> Course:
+    """Enrolment settings belong to the course, not to a version: no draft is needed."""
+    require_editor(user, course)
+    if self_paced is not None:
+        course.self_paced = self_paced
+    if self_enrolment is not None:
+        course.self_enrolment = self_enrolment
+    db.session.flush()
+    return course
+
+
+def set_instructors(user: User, course: Course, user_ids: Iterable[int]) -> Course:
+    if not can_manage_instructors(user, course):
+        raise Forbidden(_("Only the institution's admins may choose the instructors."))
+    ids = sorted(set(user_ids))
+    people = list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    wrong = [
+        person.id
+        for person in people
+        if not person.has_role("instructor") or person.institution_id != course.institution_id
+    ]
+    missing = sorted(set(ids) - {person.id for person in people})
+    if wrong or missing:
+        raise ValidationFailed(
+            _("Instructors must be instructors of the course's institution."),
+            details={"instructor_ids": sorted(wrong + missing)},
+        )
+    course.instructors = people
+    db.session.flush()
+    record(
+        "course.instructors",
+        actor=user,
+        target=course,
+        institution_id=course.institution_id,
+        after={"instructor_ids": ids},
+    )
+    return course
+
+
+# Versions --------------------------------------------------------------------------------
+
+
+def latest_version(course: Course) -> CourseVersion:
+    return course.versions[-1]
+
+
+def _copy_version(source: CourseVersion, number: int) -> CourseVersion:
+    copy = CourseVersion(
+        number=number,
+        status="draft",
+        cover_attachment_id=source.cover_attachment_id,
+        **{name: getattr(source, name) for name in VERSION_FIELDS},
+    )
+    copy.unit_links = [
+        CourseVersionUnit(unit_id=link.unit_id, position=link.position)
+        for link in source.unit_links
+    ]
+    for module in source.modules:
+        new_module = Module(
+            key=module.key, position=module.position, title=module.title, summary=module.summary
+        )
+        new_module.lessons = [
+            Lesson(
+                version=copy,
+                key=lesson.key,
+                position=lesson.position,
+                title=lesson.title,
+                body=lesson.body,
+                duration_minutes=lesson.duration_minutes,
+                required=lesson.required,
+            )
+            for lesson in module.lessons
+        ]
+        copy.modules.append(new_module)
+    return copy
+
+
+def editable_version(user: User, course: Course) -> CourseVersion:
+    """The course's draft, created by copying its latest version if there is none."""
+    require_editor(user, course)
+    if course.status == "archived":
+        raise Conflict(_("This course is archived. Publish it again before editing."))
+    draft = next((v for v in course.versions if v.status == "draft"), None)
+    if draft is not None:
+        return draft
+    source = latest_version(course)
+    draft = _copy_version(source, source.number + 1)
+    course.versions.append(draft)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("Someone else has just started a new draft. Reload the page.")) from exc
+    log.info("user %s started draft v%s of course %s", user.id, draft.number, course.id)
+    return draft
+
+
+def require_draft(version: CourseVersion) -> None:
+    if version.status != "draft":
+        raise Conflict(
+            _(
+                "Version %(number)s is published and cannot change. Edit the draft instead.",
+                number=version.number,
+            ),
+            details={"version": ["frozen"]},
+        )
+
+
+def update_draft(
+    user: User,
+    course: Course,
+    fields: dict[str, Any],
+    unit_codes: Sequence[str] | None = None,
+    cover_attachment_id: int | bool | None = False,
+) -> CourseVersion:
+    """Change the draft's details; `cover_attachment_id=False` leaves the cover alone."""
+    clean = clean_version_fields(fields)
+    units = units_for_codes(unit_codes) if unit_codes is not None else None
+    cover = None
+    if cover_attachment_id not in (False, None):
+        cover = db.session.get(Attachment, cover_attachment_id)
+        if cover is None or cover.course_id != course.id or not cover.is_image:
+            raise ValidationFailed(
+                _("Choose one of this course's images as the cover."),
+                details={"cover_attachment_id": ["invalid"]},
+            )
+    version = editable_version(user, course)
+    for name, value in clean.items():
+        setattr(version, name, value)
+    if units is not None:
+        version.unit_links = []
+        db.session.flush()
+        version.unit_links = [CourseVersionUnit(unit=u, position=i) for i, u in enumerate(units)]
+    if cover_attachment_id is not False:
+        version.cover_attachment_id = cover.id if cover else None
+    db.session.flush()
+    return version
+
+
+def publish(user: User, course: Course) -> CourseVersion:
+    require_editor(user, course)
+    draft = next((v for v in course.versions if v.status == "draft"), None)
+    if draft is None:
+        raise Conflict(_("There is no draft to publish."), details={"version": ["none"]})
+    problems = [] if draft.modules else [_("Add at least one module with a lesson.")]
+    problems += [
+        _("Module “%(title)s” has no lessons.", title=module.title)
+        for module in draft.modules
+        if not module.lessons
+    ]
+    if problems:
+        raise ValidationFailed(
+            _("This course cannot be published yet."),
+            details={"publish": [str(p) for p in problems]},
+        )
+    now = utcnow()
+    previous = course.published_version
+    if previous is not None:
+        previous.status, previous.archived_at = "archived", now
+        db.session.flush()
+    done = db.session.execute(
+        update(CourseVersion)
+        .where(CourseVersion.id == draft.id, CourseVersion.status == "draft")
+        .values(status="published", published_at=now, published_by_id=user.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(_("Someone else has just published this course. Reload the page."))
+    course.status, course.archived_at = "published", None
+    db.session.flush()
+    db.session.expire(course, ["published_version", "draft_version"])
+    record(
+        "course.publish",
+        actor=user,
+        target=course,
+        institution_id=course.institution_id,
+        after={"version": draft.number},
+    )
+    log.info("user %s published course %s v%s", user.id, course.id, draft.number)
+    return draft
+
+
+def archive(user: User, course: Course) -> Course:
+    """Take a course out of the catalogue. Current trainees keep studying."""
+    require_editor(user, course)
+    if course.status != "published":
+        raise Conflict(_("Only a published course can be archived."))
+    course.status, course.archived_at = "archived", utcnow()
+    db.session.flush()
+    record("course.archive", actor=user, target=course, institution_id=course.institution_id)
+    return course

@@ -1,0 +1,128 @@
+"""Web pages for competency units: a public list and detail; upkeep and CSV import for
+instructors, institution admins and platform admins."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.permissions import require_roles
+from app.courses import bp, units
+from app.courses.forms import FileImportForm, UnitForm, elements_to_text, text_to_elements
+from app.courses.permissions import can_edit_unit, can_maintain_units
+from app.courses.web import form_error
+from app.errors import AppError
+from app.extensions import db
+
+MAINTAINERS = ("instructor", "institution_admin", "admin")
+
+
+def _unit_or_404(unit_id: int):
+    try:
+        return units.get_unit(unit_id)
+    except AppError:
+        abort(404)
+
+
+@bp.route("/units")
+def unit_list():
+    page = request.args.get("page", 1, type=int)
+    q = request.args.get("q", "")[:100]
+    return render_template(
+        "courses/units.html",
+        result=units.search_units(q, max(page or 1, 1)),
+        q=q,
+        can_maintain=can_maintain_units(current_user),
+    )
+
+
+@bp.route("/units/<int:unit_id>")
+def unit_detail(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    return render_template(
+        "courses/unit.html", unit=unit, can_edit=can_edit_unit(current_user, unit)
+    )
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+@require_roles(*MAINTAINERS)
+def new_unit():
+    form = UnitForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            unit = units.create_unit(
+                current_user,
+                code=form.code.data,
+                title_id=form.title_id.data,
+                title_en=form.title_en.data or "",
+                elements=text_to_elements(form.elements.data),
+            )
+        except AppError as error:
+            form_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Unit %(code)s created.", code=unit.code), "success")
+            return redirect(url_for("courses.unit_detail", unit_id=unit.id), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("courses/unit_form.html", form=form, unit=None), status
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@require_roles(*MAINTAINERS)
+def edit_unit(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    if not can_edit_unit(current_user, unit):
+        abort(403)
+    form = UnitForm(obj=unit, elements=elements_to_text(unit.elements))
+    del form.code
+    status = 200
+    if form.validate_on_submit():
+        try:
+            units.update_unit(
+                current_user,
+                unit,
+                title_id=form.title_id.data,
+                title_en=form.title_en.data or "",
+                elements=text_to_elements(form.elements.data),
+            )
+        except AppError as error:
+            form_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Unit saved."), "success")
+            return redirect(url_for("courses.unit_detail", unit_id=unit.id), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("courses/unit_form.html", form=form, unit=unit), status
+
+
+@bp.route("/units/import", methods=["GET", "POST"])
+@require_roles(*MAINTAINERS)
+def import_units():
+    form = FileImportForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            report = units.import_units_csv(current_user, form.file.data.read())
+        except AppError as error:
+            form_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Import done: %(created)s units created, %(updated)s updated.",
+                    created=len(report.created),
+                    updated=len(report.updated),
+                ),
+                "success",
+            )
+            return redirect(url_for("courses.unit_list"), 303)
+    elif request.method == "POST":
+        status = 422
+    return render_template("courses/unit_import.html", form=form), status

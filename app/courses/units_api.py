@@ -1,0 +1,93 @@
+"""JSON API: competency units (SKKNI), readable by anyone, maintained by staff."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import BEARER, current_api_user, token_required
+from app.courses import units
+from app.courses.schemas import (
+    CourseUploadSchema,
+    UnitArgsSchema,
+    UnitDetailSchema,
+    UnitImportResultSchema,
+    UnitInputSchema,
+    UnitPageSchema,
+    UnitUpdateSchema,
+)
+from app.extensions import db
+
+blp = Blueprint(
+    "units_api",
+    __name__,
+    url_prefix="/api/v1/units",
+    description="Competency units (SKKNI): codes like TIK.OP02.001.01 or J.620100.004.01, "
+    "titles in Indonesian and English, elements and performance criteria (KUK).",
+)
+MAINTAINERS = ("instructor", "institution_admin", "admin")
+
+
+@blp.route("")
+class Units(MethodView):
+    @blp.arguments(UnitArgsSchema, location="query")
+    @blp.response(200, UnitPageSchema)
+    @blp.alt_response(422, description="Invalid query parameters")
+    def get(self, args: dict):
+        """Search units by code or title."""
+        page = units.search_units(args["q"], args["page"])
+        return {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(UnitInputSchema)
+    @blp.response(201, UnitDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an instructor or admin")
+    @blp.alt_response(409, description="A unit with this code exists")
+    @blp.alt_response(422, description="Invalid body, e.g. a malformed unit code")
+    @token_required(*MAINTAINERS)
+    def post(self, body: dict):
+        """Add a unit."""
+        unit = units.create_unit(current_api_user(), **body)
+        db.session.commit()
+        return unit
+
+
+@blp.route("/<int:unit_id>")
+class UnitItem(MethodView):
+    @blp.response(200, UnitDetailSchema)
+    @blp.alt_response(404, description="No such unit")
+    def get(self, unit_id: int):
+        """One unit with its elements and KUK."""
+        return units.get_unit(unit_id)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(UnitUpdateSchema)
+    @blp.response(200, UnitDetailSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Maintained by another institution")
+    @blp.alt_response(404, description="No such unit")
+    @blp.alt_response(422, description="Invalid body")
+    @token_required(*MAINTAINERS)
+    def patch(self, body: dict, unit_id: int):
+        """Change a unit's titles or elements (its code never changes)."""
+        unit = units.update_unit(current_api_user(), units.get_unit(unit_id), **body)
+        db.session.commit()
+        return unit
+
+
+@blp.route("/import")
+class UnitImport(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CourseUploadSchema, location="files")
+    @blp.response(200, UnitImportResultSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not a maintainer, or units of another institution")
+    @blp.alt_response(422, description="Bad CSV: the rows at fault are listed in details")
+    @token_required(*MAINTAINERS)
+    def post(self, files: dict):
+        """Import units from a CSV file (code,title_id,title_en,element,criterion); all or
+        nothing."""
+        report = units.import_units_csv(current_api_user(), files["file"].read())
+        db.session.commit()
+        return {"created": report.created, "updated": report.updated}

@@ -1,0 +1,70 @@
+"""Helpers shared by the HTML route modules: loading with access checks, and showing a
+service's error on a form or as a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.courses import attachments
+from app.courses.catalogue import load_course
+from app.courses.content import render_markdown
+from app.courses.models import Course
+from app.courses.permissions import can_edit_course, can_view_course
+from app.errors import AppError
+from app.extensions import db
+
+
+def course_or_404(course_id: int) -> Course:
+    course = load_course(course_id)
+    if course is None or not can_view_course(current_user, course):
+        abort(404)
+    return course
+
+
+def editable_course(course_id: int) -> Course:
+    """The course, for its editors; 403 for others who can see it, 404 for the rest."""
+    course = course_or_404(course_id)
+    if not can_edit_course(current_user, course):
+        abort(403)
+    return course
+
+
+def form_error(form: Any, error: AppError) -> None:
+    """Put a service error on the form fields it names, or show it as a message."""
+    db.session.rollback()
+    placed = False
+    for name in error.details:
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, error.message]
+            placed = True
+    if not placed:
+        flash(error.message, "error")
+
+
+def flash_error(error: AppError) -> None:
+    db.session.rollback()
+    flash(error.message, "error")
+    for key, values in error.details.items():
+        if key == "publish":
+            for value in values:
+                flash(value, "error")
+
+
+def render_lesson_body(course_id: int, body: str) -> Any:
+    names = {a.name: a.token for a in attachments.for_course(course_id)}
+
+    def resolve(name: str) -> str | None:
+        token = names.get(name)
+        return url_for("courses.file", token=token) if token else None
+
+    return render_markdown(
+        body,
+        video_hosts=current_app.config["VIDEO_HOSTS"],
+        resolve=resolve,
+        video_label=_("Open the video"),
+    )
