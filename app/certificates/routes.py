@@ -19,7 +19,7 @@ from app import nav
 from app.certificates.models import Certificate
 from app.certificates.services import keys, status, verification
 from app.certificates.services.holders import certificates_for
-from app.certificates.services.pdfstore import credential_bytes, pdf_path, read_pdf, verify_url
+from app.certificates.services.pdfstore import credential_bytes, read_pdf, verify_url
 from app.errors import AppError, NotFound, envelope
 from app.extensions import db, limiter
 from app.institutions.models import Institution
@@ -76,7 +76,7 @@ def verify_page(code: str):
         cert=report.certificate,
         fields=verification.public_fields(report.certificate),
         words=STATUS_WORDS[report.status],
-        has_pdf=pdf_path(report.certificate) is not None,
+        has_pdf=report.certificate.state == "issued",
     )
 
 

@@ -34,7 +34,9 @@ def test_completion_signal_issues_exactly_one_certificate_with_its_pdf(app, comp
         course_completed.send(app, enrollment=enrollment)
         course_completed.send(app, enrollment=enrollment)
         db.session.commit()
-        cert = db.session.scalar(select(Certificate).where(Certificate.enrollment_id == enrollment_id))
+        cert = db.session.scalar(
+            select(Certificate).where(Certificate.enrollment_id == enrollment_id)
+        )
         assert cert.state == "issued"
         stored = pdfstore.read_pdf(cert)
         assert stored is not None and stored.startswith(b"%PDF")
@@ -111,7 +113,9 @@ def test_a_failed_render_leaves_the_certificate_pending_and_no_file(app, complet
     with app.app_context():
         course_completed.send(app, enrollment=db.session.get(Enrollment, enrollment_id))
         db.session.commit()
-        cert = db.session.scalar(select(Certificate).where(Certificate.enrollment_id == enrollment_id))
+        cert = db.session.scalar(
+            select(Certificate).where(Certificate.enrollment_id == enrollment_id)
+        )
         assert cert.state == "pending_pdf" and cert.pdf_name is None
         before = set(pdfstore.storage_dir().iterdir())
     monkeypatch.undo()
@@ -141,4 +145,3 @@ def test_months_are_added_calendar_wise():
 
     assert add_months(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
     assert add_months(datetime(2026, 11, 30, tzinfo=UTC), 36) == datetime(2029, 11, 30, tzinfo=UTC)
-

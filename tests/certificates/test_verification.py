@@ -24,7 +24,9 @@ def pdf_cert(app, completed):
 def _change(app, cert_id: int, action: str, **kwargs):
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
-        result = getattr(lifecycle, action)(cert, kwargs.pop("reason", "data error"), None, **kwargs)
+        result = getattr(lifecycle, action)(
+            cert, kwargs.pop("reason", "data error"), None, **kwargs
+        )
         db.session.commit()
         return result.id
 

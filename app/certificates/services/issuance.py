@@ -158,7 +158,8 @@ def _new_row(
     institution = enrollment.course.institution
     key = ensure_credential_key(institution)
     snapshot = build_snapshot(enrollment, holder_name)
-    now = utcnow().replace(microsecond=0)
+    issued_at = utcnow()
+    now = issued_at.replace(microsecond=0)  # credentials carry whole seconds
     months = enrollment.course_version.validity_months or DEFAULT_VALIDITY_MONTHS
     valid_until = add_months(now, months)
     serial = next_serial(institution.id, now.year)
@@ -198,7 +199,7 @@ def _new_row(
         credential_key_id=key.id,
         revocation_index=revocation,
         suspension_index=suspension,
-        issued_at=now,
+        issued_at=issued_at,
         valid_from=now,
         valid_until=valid_until,
         issued_by_id=getattr(actor, "id", None),

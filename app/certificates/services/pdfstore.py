@@ -144,5 +144,12 @@ def pdf_path(cert: Certificate) -> Path | None:
 
 
 def read_pdf(cert: Certificate) -> bytes | None:
+    """The stored PDF, or None when there is none or it no longer matches its SHA-256."""
     path = pdf_path(cert)
-    return path.read_bytes() if path else None
+    if path is None:
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != cert.pdf_sha256:
+        log.error("stored PDF of certificate %s does not match its SHA-256", cert.number)
+        return None
+    return data
