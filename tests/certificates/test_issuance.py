@@ -4,6 +4,7 @@ snapshot, the stored PDF, and nothing left behind when issuance fails."""
 from __future__ import annotations
 
 import hashlib
+
 import pytest
 from sqlalchemy import func, select
 
