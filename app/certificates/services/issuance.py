@@ -257,6 +257,8 @@ def issue_certificate(
 def issue_on_completion(enrollment: Enrollment) -> Certificate | None:
     """The course_completed receiver: issue; a PDF failure leaves it `pending_pdf`."""
     cert = issue_certificate(enrollment, with_pdf=False)
+    if cert.state == "issued":
+        return cert
     try:
         attach_pdf(cert)
     except Exception:

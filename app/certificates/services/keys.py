@@ -86,8 +86,9 @@ def current_credential_key(institution: Institution) -> CredentialKey | None:
     )
 
 
-def _new_credential_key(institution: Institution) -> CredentialKey:
-    """Insert the institution's next key; a concurrent insert of the same number retries."""
+def _new_credential_key(institution: Institution, reuse: bool = False) -> CredentialKey:
+    """Insert the institution's next key. If a concurrent transaction inserted the same
+    number first, use its key (`reuse`, for lazy creation) or try the next number."""
     for _ in range(5):
         number = (
             db.session.scalar(
@@ -112,6 +113,9 @@ def _new_credential_key(institution: Institution) -> CredentialKey:
             with db.session.begin_nested():
                 db.session.add(key)
         except IntegrityError:
+            current = current_credential_key(institution) if reuse else None
+            if current is not None:
+                return current
             continue
         log.info("created credential key key-%d for %s", number, institution.slug)
         return key
@@ -119,7 +123,7 @@ def _new_credential_key(institution: Institution) -> CredentialKey:
 
 
 def ensure_credential_key(institution: Institution) -> CredentialKey:
-    return current_credential_key(institution) or _new_credential_key(institution)
+    return current_credential_key(institution) or _new_credential_key(institution, reuse=True)
 
 
 def private_key(key: CredentialKey) -> Ed25519PrivateKey:
