@@ -90,9 +90,10 @@ def seed_foundation(report: SeedReport) -> None:
 
 
 def steps() -> list[Callable[[SeedReport], None]]:
+    from app.assessments.seed import seed_assessments
     from app.certificates.seed import seed_certificates
 
-    return [seed_foundation, seed_certificates]
+    return [seed_foundation, seed_assessments, seed_certificates]
 
 
 def run() -> SeedReport:

@@ -42,6 +42,12 @@ class AttemptClosed(Conflict):
     code = "time_up"
 
 
+def time_up_message() -> str:
+    return _(
+        "The time is up. Your attempt was submitted with the answers saved before the deadline."
+    )
+
+
 def grace() -> timedelta:
     return timedelta(seconds=int(current_app.config.get("ASSESSMENT_GRACE_SECONDS", 30)))
 
@@ -200,10 +206,7 @@ def save_answer(
         raise Conflict(_("This attempt has already been submitted."), code="attempt_closed")
     if close_if_overdue(attempt, utcnow()):
         raise AttemptClosed(
-            _(
-                "The time is up. Your attempt was submitted with the answers saved "
-                "before the deadline."
-            ),
+            time_up_message(),
             details={"attempt_id": attempt.id},
         )
     if question_id not in attempt.question_ids:

@@ -160,7 +160,7 @@ def appeal(user: Any, judgement_id: int, reason: str) -> Appeal:
         raise Conflict(_("You have already appealed this judgement."), code="already_appealed")
     if not (reason or "").strip():
         raise ValidationFailed(_("Say why you appeal."), details={"reason": ["required"]})
-    entry = Appeal(judgement_id=judgement.id, user_id=user.id, reason=reason.strip()[:5000])
+    entry = Appeal(judgement=judgement, user_id=user.id, reason=reason.strip()[:5000])
     db.session.add(entry)
     db.session.flush()
     record("assessment.appealed", actor=user, target=entry, after={"judgement_id": judgement.id})

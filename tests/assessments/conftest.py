@@ -20,7 +20,7 @@ from app.extensions import db as _db
 SINGLE = {
     "stem": "Perintah untuk menyalin berkas di Linux?",
     "choices": [
-        {"id": "a", "text": "cp", "correct": True, "feedback": "Benar"},
+        {"id": "a", "text": "cp", "correct": True, "feedback": "Tepat, cp menyalin"},
         {"id": "b", "text": "mv", "correct": False, "feedback": "mv memindahkan"},
         {"id": "c", "text": "rm", "correct": False},
     ],
