@@ -92,8 +92,9 @@ def seed_foundation(report: SeedReport) -> None:
 def steps() -> list[Callable[[SeedReport], None]]:
     from app.assessments.seed import seed_assessments
     from app.certificates.seed import seed_certificates
+    from app.placement.seed import seed_placement
 
-    return [seed_foundation, seed_assessments, seed_certificates]
+    return [seed_foundation, seed_assessments, seed_certificates, seed_placement]
 
 
 def run() -> SeedReport:
