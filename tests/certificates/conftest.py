@@ -28,6 +28,25 @@ def _fresh_rate_limits(app: Flask) -> Iterator[None]:
     yield
 
 
+_RSA: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _one_rsa_key_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Institutions made by tests share one RSA-3072 key (generating one costs up to 2 s);
+    each still gets its own self-signed certificate."""
+    from app.certificates.crypto import keys as keycrypto
+
+    original = keycrypto.generate_document_signing_certificate
+    if not _RSA:
+        _RSA.append(original("cache").key)
+
+    def generate(name: str, now: Any = None, key: Any = None) -> Any:
+        return original(name, now, key or _RSA[0])
+
+    monkeypatch.setattr(keycrypto, "generate_document_signing_certificate", generate)
+
+
 def build_course(institution_id: int, units: int = 3, validity_months: int = 36) -> int:
     """A published course version with `units` competency units; returns the version id."""
     n = next(_seq)

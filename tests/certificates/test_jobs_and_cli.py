@@ -67,7 +67,7 @@ def test_bulk_issuance_runs_on_a_real_rq_worker(app, committed_db, make_user, ma
     except Exception as exc:
         pytest.skip(f"no Redis at {url}: {exc}")
     institution = make_institution()
-    cohort_id = _cohort_with(app, institution, [make_user(), make_user(), make_user()])
+    cohort_id = _cohort_with(app, institution, [make_user(), make_user()])
     name = f"certificates-test-{uuid.uuid4().hex[:8]}"
     app.config.update(REDIS_URL=url, CERTIFICATES_JOB_RUNNER="rq")
     try:
@@ -89,8 +89,8 @@ def test_bulk_issuance_runs_on_a_real_rq_worker(app, committed_db, make_user, ma
             queue.delete(delete_jobs=True)
             db.session.expire_all()
             finished = db.session.get(BulkIssueJob, job.id)
-            assert (finished.status, finished.done, finished.failed) == ("done", 3, 0)
-            assert db.session.scalar(select(func.count()).select_from(Certificate)) == 3
+            assert (finished.status, finished.done, finished.failed) == ("done", 2, 0)
+            assert db.session.scalar(select(func.count()).select_from(Certificate)) == 2
     finally:
         app.config.update(REDIS_URL=None, CERTIFICATES_JOB_RUNNER=None)
 
@@ -154,10 +154,12 @@ def test_cli_verifies_a_file_offline(app, client, completed, tmp_path):
 def test_the_seed_issues_the_demo_certificate_once_and_prints_it_every_time(app, db):
     from app.seed import run
 
+    count = select(func.count()).select_from(Certificate)
     with app.app_context():
         first = run()
+        issued = db.session.scalar(count)
         second = run()
-        lines = [line for line in first.lines + second.lines if line.startswith("Demo certificate")]
-        assert len(lines) == 2 and lines[0] == lines[1]
-        assert lines[0].startswith("Demo certificate: http://kompeten.test/v/")
-        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+        assert db.session.scalar(count) == issued >= 1
+    lines = [line for line in first.lines + second.lines if line.startswith("Demo certificate")]
+    assert len(lines) == 2 and lines[0] == lines[1]
+    assert lines[0].startswith("Demo certificate: http://kompeten.test/v/")
