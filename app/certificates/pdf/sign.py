@@ -14,6 +14,8 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -22,6 +24,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from ..crypto.keys import SigningMaterial
 
@@ -50,8 +53,27 @@ def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its key again (with OpenSSL's RSA consistency check,
+    about 0.3 s for RSA-3072) on every signature it makes; this one signs with the key
+    already loaded, so a signer made once can be reused for every certificate."""
+
+    def __init__(self, key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if isinstance(self._key, rsa.RSAPrivateKey) and mechanism == "rsassa_pkcs1v15":
+            return self._key.sign(data, PKCS1v15(), hash_algorithm)
+        if isinstance(self._key, ec.EllipticCurvePrivateKey) and mechanism == "ecdsa":
+            return self._key.sign(data, ec.ECDSA(hash_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 def make_signer(material: SigningMaterial) -> signers.SimpleSigner:
-    """A pyHanko signer for a document-signing key and its certificate chain."""
+    """A pyHanko signer for a document-signing key and its certificate chain (reusable)."""
     key_der = material.key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -59,7 +81,8 @@ def make_signer(material: SigningMaterial) -> signers.SimpleSigner:
     )
     certificate = _asn1_certificate(material.certificate)
     chain = [_asn1_certificate(extra) for extra in material.chain]
-    return signers.SimpleSigner(
+    return _LoadedKeySigner(
+        material.key,
         signing_cert=certificate,
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]),
@@ -72,8 +95,11 @@ def sign_pdf(
     reason: str | None = None,
     location: str | None = None,
     signer_name: str | None = None,
+    signer: signers.Signer | None = None,
 ) -> bytes:
-    """Sign ``pdf`` (PAdES B-B, SHA-256) in an incremental update; return the signed bytes."""
+    """Sign ``pdf`` (PAdES B-B, SHA-256) in an incremental update; return the signed bytes.
+
+    Pass ``signer`` (from make_signer) to reuse one across many documents."""
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -83,7 +109,7 @@ def sign_pdf(
         name=signer_name,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = signers.PdfSigner(metadata, signer=make_signer(material)).sign_pdf(writer)
+    output = signers.PdfSigner(metadata, signer=signer or make_signer(material)).sign_pdf(writer)
     return output.getvalue()
 
 

@@ -19,13 +19,15 @@ from typing import Any
 
 from babel.dates import format_date
 from flask import current_app
+from pyhanko.sign.signers import Signer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.certificates.models import Certificate
+from app.certificates.crypto.keys import SigningMaterial
+from app.certificates.models import Certificate, DocumentSigningCert
 from app.certificates.pdf.qr import qr_data_uri
 from app.certificates.pdf.render import CertificateRenderer, render_certificate_html
-from app.certificates.pdf.sign import sign_pdf
+from app.certificates.pdf.sign import make_signer, sign_pdf
 from app.certificates.services.keys import ensure_document_cert, signing_material
 from app.extensions import db
 
@@ -84,15 +86,28 @@ def render_context(cert: Certificate) -> dict[str, Any]:
     }
 
 
+_signers: dict[int, tuple[SigningMaterial, Signer]] = {}
+
+
+def _signer(doc_cert: DocumentSigningCert) -> tuple[SigningMaterial, Signer]:
+    """Decrypt and load a document-signing key once per process (RSA loading is slow)."""
+    if doc_cert.id not in _signers:
+        material = signing_material(doc_cert)
+        _signers[doc_cert.id] = (material, make_signer(material))
+    return _signers[doc_cert.id]
+
+
 def render_signed_pdf(cert: Certificate) -> bytes:
     """Render, embed the credential and sign PAdES with the institution's certificate."""
     doc_cert = ensure_document_cert(cert.institution)
     cert.document_cert_id = doc_cert.id
     html = render_certificate_html(render_context(cert))
     pdf = renderer().render_pdf(html, credential_bytes(cert.credential), created=cert.issued_at)
+    material, signer = _signer(doc_cert)
     return sign_pdf(
         pdf,
-        signing_material(doc_cert),
+        material,
+        signer=signer,
         reason="Sertifikat Kompetensi / Certificate of Competence",
         location=cert.snapshot["issuer"].get("city") or None,
         signer_name=cert.snapshot["issuer"]["name"],
