@@ -86,15 +86,16 @@ def render_context(cert: Certificate) -> dict[str, Any]:
     }
 
 
-_signers: dict[int, tuple[SigningMaterial, Signer]] = {}
+_signers: dict[tuple[int, str], tuple[SigningMaterial, Signer]] = {}
 
 
 def _signer(doc_cert: DocumentSigningCert) -> tuple[SigningMaterial, Signer]:
     """Decrypt and load a document-signing key once per process (RSA loading is slow)."""
-    if doc_cert.id not in _signers:
+    cache_key = (doc_cert.id, hashlib.sha256(doc_cert.certificate_pem.encode()).hexdigest())
+    if cache_key not in _signers:
         material = signing_material(doc_cert)
-        _signers[doc_cert.id] = (material, make_signer(material))
-    return _signers[doc_cert.id]
+        _signers[cache_key] = (material, make_signer(material))
+    return _signers[cache_key]
 
 
 def render_signed_pdf(cert: Certificate) -> bytes:
