@@ -67,6 +67,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     limiter.init_app(app)
     _init_login(app)
     api.init_app(app)
+    _install_guards(app)
     _register_blueprints(app)
     _register_audit_and_ops(app)
     register_error_handlers(app)
@@ -127,6 +128,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.certificates import register as register_certificates
 
     register_certificates(app)  # its pages, JSON API, VC-API + Authlib, harfbuzz warning
+
+
+def _install_guards(app: Flask) -> None:
+    from app.ops.guards import install
+
+    install(app)
 
 
 def _register_audit_and_ops(app: Flask) -> None:

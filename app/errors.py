@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
+SQLITE_OVERFLOW = "Python int too large to convert to SQLite INTEGER"
 RETRY_AFTER_SECONDS = "5"  # told to clients when the database is briefly unavailable
 JSON_PREFIXES = ("/api/", "/credentials/", "/oauth/", "/healthz")
 
@@ -179,11 +180,36 @@ def handle_unexpected(error: Exception) -> Response:
     return _render(500, "internal_error", _("Something went wrong on our side. Please try again."))
 
 
+def handle_value_out_of_range(error: Exception) -> Response:
+    """A value the input schema let through but no column can hold (an integer past 64 bits,
+    text longer than its column): the client's mistake, so a 422, never a 500. The warning
+    names the endpoint whose schema should have refused it."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        log.warning("rollback after an out-of-range value failed as well")
+    log.warning(
+        "unvalidated input reached the database on %s %s: %s",
+        request.method,
+        request.path,
+        error.__class__.__name__,
+    )
+    return _render(422, "validation_failed", _("A value you sent is too large or too long."))
+
+
+def handle_overflow(error: OverflowError) -> Response:
+    if str(error).startswith(SQLITE_OVERFLOW):
+        return handle_value_out_of_range(error)
+    return handle_unexpected(error)
+
+
 def handle_operational(error: Exception) -> Response:
     if isinstance(error, OperationalError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
         return handle_database_down(error)
+    if isinstance(error, DataError):
+        return handle_value_out_of_range(error)
     return handle_unexpected(error)
 
 
@@ -191,4 +217,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(DBAPIError, handle_operational)
+    app.register_error_handler(OverflowError, handle_overflow)
     app.register_error_handler(Exception, handle_unexpected)
