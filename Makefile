@@ -58,5 +58,10 @@ test: system-deps-test lint test-sqlite test-postgres test-browser
 bench: system-deps-test $(STAMP) translations
 	$(BIN)/python -m bench
 
+# Before a release: schemathesis over the whole API, 200 examples per operation, each sent
+# anonymously and as every role (the suite runs 3). FUZZ_MAX_EXAMPLES=... to change it.
+fuzz: $(STAMP) translations
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(BIN)/pytest tests/test_fuzz_api.py -q -p no:randomly $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) instance/kompeten.db
