@@ -29,7 +29,7 @@ def throwaway_database() -> Iterator[str]:
             admin = create_engine(_pg(ADMIN_URL), isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
-        except Exception as exc:  # noqa: BLE001 - fall back and say so
+        except Exception as exc:
             print(f"   (no PostgreSQL: {exc.__class__.__name__}; using SQLite)")
         else:
             try:
@@ -87,14 +87,25 @@ def populate(app: Any, trainees: int, units: int = 6) -> tuple[int, list[int]]:
     with app.app_context():
         db.create_all()
         institution = Institution(
-            name="Balai Besar Pelatihan Vokasi dan Produktivitas Bandung", slug="bbpvp-bench",
-            type="UPTP", province="Jawa Barat", city="Bandung", number_prefix="BENCH",
+            name="Balai Besar Pelatihan Vokasi dan Produktivitas Bandung",
+            slug="bbpvp-bench",
+            type="UPTP",
+            province="Jawa Barat",
+            city="Bandung",
+            number_prefix="BENCH",
             address="Jl. Jenderal Gatot Subroto No. 170, Bandung",
         )
         course = Course(institution=institution, code="JWD", status="published")
         version = CourseVersion(
-            course=course, number=1, status="published", title="Junior Web Developer",
-            sector="tik", level=2, hours=160, validity_months=36, published_at=utcnow(),
+            course=course,
+            number=1,
+            status="published",
+            title="Junior Web Developer",
+            sector="tik",
+            level=2,
+            hours=160,
+            validity_months=36,
+            published_at=utcnow(),
         )
         for position in range(1, units + 1):
             unit = CompetencyUnit(
@@ -115,14 +126,19 @@ def populate(app: Any, trainees: int, units: int = 6) -> tuple[int, list[int]]:
             user = User(
                 email=f"peserta{n}@bench.kompeten.id",
                 full_name=f"Ni Luh Putu Ayu Lestari Ñoman {n}",
-                password_hash="x",
+                password_hash="x",  # noqa: S106 - bench users never log in
             )
             user.role_rows = [UserRole(role="trainee")]
             db.session.add(user)
             db.session.flush()
             enrollment = Enrollment(
-                user_id=user.id, course_id=course.id, course_version_id=version.id,
-                cohort_id=cohort.id, status="completed", activated_at=now, completed_at=now,
+                user_id=user.id,
+                course_id=course.id,
+                course_version_id=version.id,
+                cohort_id=cohort.id,
+                status="completed",
+                activated_at=now,
+                completed_at=now,
             )
             db.session.add(enrollment)
             db.session.flush()

@@ -14,13 +14,19 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.certificates.crypto.dataintegrity import is_xsd_datetime, verify_proof
 from app.certificates.crypto.didkey import DID_KEY_PREFIX, DidError, resolve_did_key
 from app.certificates.crypto.multibase import decode_ed25519_public_multikey
 from app.certificates.models import Certificate, CredentialKey
 from app.certificates.pdf.sign import extract_embedded_file, verify_pdf_signature
-from app.certificates.services.keys import institution_for_did, key_for_did_key, trust_roots
+from app.certificates.services.keys import (
+    institution_for_did,
+    key_for_did_key,
+    trust_roots,
+    verification_method,
+)
 from app.db import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
@@ -46,7 +52,14 @@ def by_code(code: str) -> Certificate:
     """The certificate with this code; one uniform not-found for anything else."""
     cert = None
     if isinstance(code, str) and 10 <= len(code) <= 40 and code.isalnum():
-        cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
+        cert = db.session.scalar(
+            select(Certificate)
+            .where(Certificate.code == code)
+            .options(
+                joinedload(Certificate.credential_key).joinedload(CredentialKey.institution),
+                joinedload(Certificate.superseded_by),
+            )
+        )
     if cert is None:
         raise NotFound(_("The page or item you asked for was not found."))
     return cert
@@ -112,8 +125,16 @@ class CertificateReport:
 def verify_certificate(cert: Certificate, now: datetime | None = None) -> CertificateReport:
     """The checks the verification page shows: signature, issuer key, status, dates."""
     now = now or utcnow()
-    proof = verify_proof(cert.credential, key_resolver(cert.issued_at, honour_compromise=False))
     key = cert.credential_key
+    general = key_resolver(cert.issued_at, honour_compromise=False)
+    own_method = verification_method(key)
+
+    def resolve(method: str) -> Ed25519PublicKey:
+        if method == own_method:  # the key the certificate records: no further query
+            return decode_ed25519_public_multikey(key.public_key_multibase)
+        return general(method)
+
+    proof = verify_proof(cert.credential, resolve)
     compromised = _compromised_for(key, cert.issued_at)
     status = certificate_status(cert, now)
     checks = {
