@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import click
 
-from app.extensions import db
 from app.placement import bp
 
 
 @bp.cli.command("dispatch-surveys")
-def dispatch_surveys() -> None:
+@click.option("--inline", is_flag=True, help="Run here even when REDIS_URL is set.")
+def dispatch_surveys(inline: bool) -> None:
     """Send the employment survey waves that are due (SURVEY_MONTHS) and reminders."""
-    from app.placement.services.survey import dispatch
+    from app.placement import jobs
+    from app.placement.services.survey import waves
 
-    report = dispatch()
-    db.session.commit()
+    if jobs.runner() == "rq" and not inline:
+        click.echo(
+            f"survey dispatch queued on RQ (queue {jobs.QUEUE_NAME}): {jobs.enqueue_dispatch()}"
+        )
+        return
+    counts = jobs.run_dispatch()
     click.echo(
-        f"surveys sent: {report.sent}, reminders: {report.reminded}, "
-        f"skipped: {report.skipped} (waves: {', '.join(map(str, report.waves))} months)"
+        f"surveys sent: {counts['sent']}, reminders: {counts['reminded']}, "
+        f"skipped: {counts['skipped']} (waves: {', '.join(map(str, waves()))} months)"
     )

@@ -189,3 +189,34 @@ def test_response_rates(app, client, sent):
     client.post(f"/api/v1/placement/surveys/{sent}", json=ANSWER)
     with app.app_context():
         assert service.response_rates() == [{"wave": 3, "sent": 1, "answered": 1, "rate": 100.0}]
+
+
+def test_dispatch_runs_on_a_real_rq_worker(app, pf, graduate, outbox, monkeypatch):
+    import uuid
+
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from app.placement import jobs
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception as exc:
+        pytest.skip(f"no Redis at {url}: {exc}")
+    user, course = graduate
+    pf.certificate(user, course, issued_at=service.add_months(utcnow(), -3))
+    monkeypatch.setattr(jobs, "QUEUE_NAME", f"placement-test-{uuid.uuid4().hex[:8]}")
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    result = app.test_cli_runner().invoke(args=["dispatch-surveys"])
+    assert result.exit_code == 0 and "queued on RQ" in result.output
+    assert outbox == []
+    connection = Redis.from_url(url)
+    queue = Queue(jobs.QUEUE_NAME, connection=connection)
+    try:
+        assert queue.count == 1
+        with app.app_context():
+            SimpleWorker([queue], connection=connection).work(burst=True)
+    finally:
+        queue.delete(delete_jobs=True)
+    assert [m.to for m in outbox] == [user.email]
