@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -172,6 +174,23 @@ def handle_database_down(error: Exception) -> Response:
     return response
 
 
+def handle_redis_down(error: Exception) -> Response:
+    """Redis (the job queue) is unreachable: nothing could be queued. Rate limits do not come
+    here: they fall back to memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)."""
+    db.session.rollback()
+    log.error(
+        "Redis unreachable on %s %s: background jobs cannot be queued (%s)",
+        request.method,
+        request.path,
+        error.__class__.__name__,
+    )
+    response = _render(
+        503, "unavailable", _("The service is briefly unavailable. Please try again.")
+    )
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -218,4 +237,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(DBAPIError, handle_operational)
     app.register_error_handler(OverflowError, handle_overflow)
+    app.register_error_handler(RedisConnectionError, handle_redis_down)
+    app.register_error_handler(RedisTimeoutError, handle_redis_down)
     app.register_error_handler(Exception, handle_unexpected)

@@ -143,3 +143,19 @@ def test_attachment_store_leaves_nothing_behind_on_a_full_disk(app, tmp_path):
         with disk_full(folder), pytest.raises(OSError):
             storage.write(storage.new_token(), b"x" * 1024)
         assert set(folder.iterdir()) == existing
+
+
+def test_redis_down_for_jobs_is_a_clear_503(tmp_path, caplog):
+    from redis import Redis
+
+    app = make_test_app(f"sqlite:///{tmp_path}/jobs.db")
+
+    @app.route("/api/v1/queue-something", methods=["POST"])
+    def queue_something():
+        Redis.from_url("redis://127.0.0.1:6390/0", socket_connect_timeout=1).ping()
+        return {}
+
+    response = app.test_client().post("/api/v1/queue-something")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert "Redis unreachable on POST /api/v1/queue-something" in caplog.text
