@@ -19,6 +19,8 @@ from app.assessments.schemas import (
     AppealSchema,
     AssessmentInSchema,
     AssessmentSchema,
+    AssignmentInSchema,
+    AssignmentSchema,
     AttemptSchema,
     BankInSchema,
     BankSchema,
@@ -34,6 +36,7 @@ from app.assessments.schemas import (
 )
 from app.assessments.uploads import read_upload
 from app.assessments.views import attempt_view
+from app.auth.models import User
 from app.courses.learning_models import Enrollment
 from app.courses.models import Course
 from app.db import utcnow
@@ -241,6 +244,29 @@ class Judgements(MethodView):
         )
         db.session.commit()
         return judgement
+
+
+@blp.route("/<int:assessment_id>/assessors")
+class Assessors(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AssignmentInSchema)
+    @blp.response(201, AssignmentSchema)
+    @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Not an author of this course")
+    @blp.alt_response(404, description="No such assessment or assessor")
+    @blp.alt_response(422, description="Not an assessor of this institution")
+    @token_required()
+    def post(self, body: dict, assessment_id: int):
+        """Assign an assessor to a practical, for one cohort or (no cohort) the whole course."""
+        assessment = banks.get_assessment(assessment_id)
+        assessor = db.session.get(User, body["assessor_id"])
+        if assessor is None:
+            raise NotFound(_("That assessor was not found."))
+        found = banks.assign_assessor(
+            current_api_user(), assessment, assessor, body.get("cohort_id")
+        )
+        db.session.commit()
+        return found
 
 
 @blp.route("/judgements/<int:judgement_id>/appeal")

@@ -24,7 +24,8 @@ from app.assessments.models import (
 )
 from app.assessments.questions import QuestionDefinitionError, UnknownQuestionTypeError, registry
 from app.auth.models import User
-from app.courses.models import CompetencyUnit, Course
+from app.courses.learning_models import Cohort
+from app.courses.models import CompetencyUnit, Course, Module
 from app.db import utcnow
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -206,6 +207,11 @@ def _check_assessment(course: Course, fields: dict[str, Any]) -> None:
     opens, closes = fields.get("opens_at"), fields.get("closes_at")
     if isinstance(opens, datetime) and isinstance(closes, datetime) and closes <= opens:
         errors["closes_at"] = ["must be after opens_at"]
+    module_id = fields.get("module_id")
+    if module_id is not None:
+        module = db.session.get(Module, module_id)
+        if module is None or module.version.course_id != course.id:
+            errors["module_id"] = ["not a module of this course"]
     bank_id = fields.get("bank_id")
     if bank_id is not None:
         bank = db.session.get(QuestionBank, bank_id)
@@ -234,6 +240,14 @@ def assign_assessor(
     user: User, assessment: Assessment, assessor: User, cohort_id: int | None = None
 ) -> AssessorAssignment:
     require_author(user, assessment.course)
+    cohort = db.session.get(Cohort, cohort_id) if cohort_id is not None else None
+    if not assessment.is_practical or (
+        cohort_id is not None and (cohort is None or cohort.course_id != assessment.course_id)
+    ):
+        raise ValidationFailed(
+            _("Assessors are assigned to a practical, for a cohort of its course."),
+            details={"cohort_id": ["not a cohort of this practical's course"]},
+        )
     if (
         not assessor.has_role("assessor")
         or assessor.institution_id != assessment.course.institution_id

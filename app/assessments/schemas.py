@@ -235,3 +235,15 @@ class BankSchema(ma.Schema):
     id = fields.Integer()
     course_id = fields.Integer()
     name = fields.String()
+
+
+class AssignmentInSchema(ma.Schema):
+    assessor_id = fields.Integer(required=True)
+    cohort_id = fields.Integer(load_default=None, allow_none=True)
+
+
+class AssignmentSchema(ma.Schema):
+    id = fields.Integer()
+    assessment_id = fields.Integer()
+    assessor_id = fields.Integer()
+    cohort_id = fields.Integer(allow_none=True)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.assessments.models import Answer, Attempt, Question
+from app.assessments.models import Answer, Assessment, Attempt, Question
 from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
@@ -189,3 +189,54 @@ def test_openapi_documents_the_endpoints(client, db):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/attempts/{attempt_id}/answers/{question_id}" in spec["paths"]
     assert "/api/v1/assessments/{assessment_id}/attempts" in spec["paths"]
+
+
+def test_assign_assessor_and_results_by_unit(app, client, world, token_for, make_user):
+    from app.assessments.models import AssessorAssignment
+    from app.assessments.results import results_by_unit
+    from app.courses.learning_models import Enrollment
+
+    headers = token_for(world.instructor)
+    other = make_user("assessor", institution=None)
+    url = f"/api/v1/assessments/{world.practical_id}/assessors"
+    before = count_rows(app, AssessorAssignment)
+    refused = client.post(url, json={"assessor_id": other.id}, headers=headers)
+    assert refused.status_code == 422
+    theory = client.post(
+        f"/api/v1/assessments/{world.exam_id}/assessors",
+        json={"assessor_id": world.assessor.id},
+        headers=headers,
+    )
+    assert theory.status_code == 422
+    assert count_rows(app, AssessorAssignment) == before
+    trainee = token_for(world.trainee)
+    attempt = _start(client, world, trainee).get_json()
+    answers = {"single_choice": "a", "true_false": True, "numeric": 4}
+    for question in attempt["questions"]:
+        client.put(
+            f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
+            json={"value": answers[question["type"]], "seq": 1},
+            headers=trainee,
+        )
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=trainee)
+    with app.test_request_context():
+        enrollment = db.session.get(Enrollment, world.enrollment_id)
+        assert results_by_unit(enrollment) == {
+            code: {"theory_percent": 100.0, "practical": None} for code in world.unit_codes
+        }
+
+
+def test_assessment_settings_are_checked(app, client, world, token_for):
+    headers = token_for(world.instructor)
+    url = f"/api/v1/assessments/courses/{world.course_id}"
+    before = count_rows(app, Assessment)
+    bad = client.post(
+        url, json={"title": "Kuis", "module_id": 999999, "bank_id": 999999}, headers=headers
+    )
+    assert bad.status_code == 422
+    assert set(bad.get_json()["error"]["details"]) == {"module_id", "bank_id"}
+    assert count_rows(app, Assessment) == before
+    good = client.post(
+        url, json={"title": "Kuis 1", "bank_id": world.bank_id, "published": True}, headers=headers
+    )
+    assert good.status_code == 201 and good.get_json()["kind"] == "quiz"
