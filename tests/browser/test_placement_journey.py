@@ -54,8 +54,8 @@ def test_counsellor_records_a_route_with_recommended_courses(live_server, page):
     assert page.locator("text=Daftar binaan").first.is_visible()
 
 
-def test_employer_posts_a_vacancy_and_sees_ranked_explained_matches(live_server, page):
-    _email, name, units = _graduate(live_server.app)
+def test_employer_posts_a_vacancy_sees_ranked_explained_matches_and_hires(live_server, page):
+    email, name, units = _graduate(live_server.app)
     log_in(page, live_server.url, "perusahaan@demo.kompeten.id", PASSWORD)
     page.goto(live_server.url + "/placement/employer/vacancies/new")
     page.fill("input[name=title]", "Pengembang Web Junior")
@@ -74,6 +74,29 @@ def test_employer_posts_a_vacancy_and_sees_ranked_explained_matches(live_server,
     assert first.locator(".match-score").inner_text() == "100%"
     assert units[0] in first.locator(".unit-ok").first.inner_text()
     screenshot(page, "placement-employer-matches")
+    manage_url = page.url
+
+    # the graduate applies with their certificate, and is hired step by step
+    page.click("nav button:has-text('Keluar')")
+    log_in(page, live_server.url, email, PASSWORD)
+    page.goto(live_server.url + "/placement/vacancies")
+    page.click("text=Pengembang Web Junior")
+    page.locator("input[name=certificate_ids]").first.check()
+    page.fill("textarea[name=cover_note]", "Saya siap bekerja di Bandung.")
+    page.click("form button[type=submit].button")
+    assert page.locator("text=Lamaran Anda telah dikirim.").is_visible()
+    page.click("nav button:has-text('Keluar')")
+    log_in(page, live_server.url, "perusahaan@demo.kompeten.id", PASSWORD)
+    page.goto(manage_url)
+    candidate = page.locator("ol.ranked > li", has_text=name)
+    assert "Berlaku" in candidate.locator(".cert-valid").first.inner_text()
+    for status in ("shortlisted", "interviewed", "hired"):
+        candidate.locator("select[name=status]").select_option(status)
+        candidate.locator("button:has-text('Perbarui')").click()
+        assert page.locator("text=Lamaran telah diperbarui.").is_visible()
+        candidate = page.locator("ol.ranked > li", has_text=name)
+    assert "Diterima bekerja" in candidate.locator(".tag").first.inner_text()
+    screenshot(page, "placement-employer-hired")
 
 
 def test_graduate_answers_the_survey_from_the_emailed_link(live_server, page):
@@ -99,3 +122,13 @@ def test_graduate_answers_the_survey_from_the_emailed_link(live_server, page):
     assert page.locator("text=Terima kasih!").is_visible()
     page.goto(link)
     assert page.locator("text=Survei ini sudah dijawab. Terima kasih.").is_visible()
+
+    # months later, the institution sees how many of its graduates found work
+    log_in(page, live_server.url, "admin.bandung@demo.kompeten.id", PASSWORD)
+    page.goto(live_server.url + "/placement/dashboard")
+    assert page.locator("svg.chart").count() == 4
+    assert page.locator("#total-employment").inner_text().endswith("%")
+    screenshot(page, "placement-dashboard")
+    with page.expect_download() as download:
+        page.click("a[href$='/placement/dashboard/course.csv']")
+    assert download.value.suggested_filename == "outcomes-course.csv"

@@ -49,7 +49,7 @@ def template_labels() -> dict:
 def shown_value(value: object) -> str:
     """A consented profile item as plain text."""
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {shown_value(v)}" for k, v in value.items() if v not in ("", None))
+        return ", ".join(shown_value(v) for v in value.values() if v not in ("", None, [], {}))
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
