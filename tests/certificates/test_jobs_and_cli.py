@@ -163,3 +163,29 @@ def test_the_seed_issues_the_demo_certificate_once_and_prints_it_every_time(app,
     lines = [line for line in first.lines + second.lines if line.startswith("Demo certificate")]
     assert len(lines) == 2 and lines[0] == lines[1]
     assert lines[0].startswith("Demo certificate: http://kompeten.test/v/")
+
+
+def test_the_admin_page_starts_a_cohort_job_and_shows_its_progress(
+    app, client_as, make_user, make_institution, inline_jobs
+):
+    institution = make_institution()
+    cohort_id = _cohort_with(app, institution, [make_user()])
+    admin = client_as(user=make_user("institution_admin", institution=institution))
+    started = admin.post(f"/certificates/admin/cohorts/{cohort_id}/issue")
+    assert started.status_code == 302 and "/certificates/admin/jobs/" in started.location
+    page = admin.get(started.location).get_data(as_text=True)
+    assert "<progress" in page and 'data-status="done"' in page
+
+
+def test_an_admin_creates_and_revokes_a_vc_api_client(app, client, client_as, make_user):
+    from app.certificates.oauth import OAuthClient
+
+    admin = client_as("institution_admin")
+    page = admin.post("/certificates/admin/clients", data={"name": "SIAKAD"}).get_data(as_text=True)
+    assert "client_secret" in page and "/oauth/token" in page
+    with app.app_context():
+        row = db.session.scalar(select(OAuthClient))
+        assert row.name == "SIAKAD" and row.secret_hash not in page
+    assert admin.post(f"/certificates/admin/clients/{row.id}/revoke").status_code == 302
+    with app.app_context():
+        assert db.session.get(OAuthClient, row.id).revoked_at is not None
