@@ -92,9 +92,10 @@ def seed_foundation(report: SeedReport) -> None:
 def steps() -> list[Callable[[SeedReport], None]]:
     from app.assessments.seed import seed_assessments
     from app.certificates.seed import seed_certificates
+    from app.courses.seed import seed_courses
     from app.placement.seed import seed_placement
 
-    return [seed_foundation, seed_assessments, seed_certificates, seed_placement]
+    return [seed_foundation, seed_courses, seed_assessments, seed_certificates, seed_placement]
 
 
 def run() -> SeedReport:

@@ -116,13 +116,13 @@ class Courses(MethodView):
         }
 
     @blp.doc(security=BEARER)
+    @token_required(*AUTHOR_ROLES)
     @blp.arguments(CourseCreateSchema)
     @blp.response(201, CourseDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an author, or not of that institution")
     @blp.alt_response(409, description="The institution already has a course with this code")
     @blp.alt_response(422, description="Invalid body (e.g. a malformed or unknown unit code)")
-    @token_required(*AUTHOR_ROLES)
     def post(self, body: dict):
         """Create a course (version 1, a draft) in your institution."""
         user = current_api_user()
@@ -148,6 +148,7 @@ class CourseItem(MethodView):
         return course_out(visible(course_id))
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(CourseUpdateSchema)
     @blp.response(200, CourseDetailSchema)
     @blp.alt_response(401, description="No valid token")
@@ -155,7 +156,6 @@ class CourseItem(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The course is archived")
     @blp.alt_response(422, description="Invalid body")
-    @token_required()
     def patch(self, body: dict, course_id: int):
         """Change details (in the draft version, created if needed) and settings."""
         course = editable(course_id)
@@ -176,12 +176,12 @@ class CourseItem(MethodView):
 @blp.route("/<int:course_id>/draft")
 class Draft(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseVersionSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The course is archived, or another draft was just made")
-    @token_required()
     def post(self, course_id: int):
         """The course's draft version, started by copying the latest version if needed."""
         course = editable(course_id)
@@ -193,11 +193,11 @@ class Draft(MethodView):
 @blp.route("/<int:course_id>/versions/<int:number>")
 class VersionItem(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseVersionSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description="No such course or version")
-    @token_required()
     def get(self, course_id: int, number: int):
         """One version with its outline, for the course's editors."""
         course = editable(course_id)
@@ -210,13 +210,13 @@ class VersionItem(MethodView):
 @blp.route("/<int:course_id>/publish")
 class Publish(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseVersionSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="No draft to publish")
     @blp.alt_response(422, description="The draft is empty or has a module without lessons")
-    @token_required()
     def post(self, course_id: int):
         """Publish the draft: it is frozen, and the previous published version archived."""
         course = editable(course_id)
@@ -228,12 +228,12 @@ class Publish(MethodView):
 @blp.route("/<int:course_id>/archive")
 class Archive(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The course is not published")
-    @token_required()
     def post(self, course_id: int):
         """Take the course out of the catalogue; enrolled trainees keep studying."""
         course = editable(course_id)
@@ -245,13 +245,13 @@ class Archive(MethodView):
 @blp.route("/<int:course_id>/instructors")
 class Instructors(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("institution_admin", "admin")
     @blp.arguments(CourseInstructorsSchema)
     @blp.response(200, CourseDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an admin of the course's institution")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(422, description="Someone who is not an instructor of the institution")
-    @token_required("institution_admin", "admin")
     def put(self, body: dict, course_id: int):
         """Set the course's instructors."""
         course = visible(course_id)
@@ -263,11 +263,11 @@ class Instructors(MethodView):
 @blp.route("/<int:course_id>/export")
 class Export(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, content_type="application/zip", description="The course package")
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
-    @token_required()
     def get(self, course_id: int):
         """Export every version, unit, lesson and file of the course as one ZIP package."""
         course = editable(course_id)
@@ -281,6 +281,7 @@ class Export(MethodView):
 @blp.route("/import")
 class Import(MethodView):
     @blp.doc(security=BEARER)
+    @token_required(*AUTHOR_ROLES)
     @blp.arguments(CourseImportFormSchema, location="form")
     @blp.arguments(CourseUploadSchema, location="files")
     @blp.response(201, CourseDetailSchema)
@@ -288,7 +289,6 @@ class Import(MethodView):
     @blp.alt_response(403, description="Not an author of that institution")
     @blp.alt_response(409, description="The institution already has a course with this code")
     @blp.alt_response(422, description="Not a valid course package")
-    @token_required(*AUTHOR_ROLES)
     def post(self, form: dict, files: dict):
         """Import a course package into your institution (optionally under a new code)."""
         user = current_api_user()

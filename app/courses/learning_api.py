@@ -81,6 +81,7 @@ class Cohorts(MethodView):
         ).all()
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(CourseCohortInputSchema)
     @blp.response(201, CourseCohortSchema)
     @blp.alt_response(401, description="No valid token")
@@ -88,7 +89,6 @@ class Cohorts(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="The course already has a cohort with this name")
     @blp.alt_response(422, description="Invalid body (e.g. it ends before it starts)")
-    @token_required()
     def post(self, body: dict, course_id: int):
         """Open a cohort with dates and an optional capacity."""
         course = editable(course_id)
@@ -100,13 +100,13 @@ class Cohorts(MethodView):
 @blp.route("/courses/<int:course_id>/cohorts/<int:cohort_id>")
 class CohortItem(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(CourseCohortUpdateSchema)
     @blp.response(200, CourseCohortSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description="No such course or cohort")
     @blp.alt_response(422, description="Invalid body (e.g. capacity below the seats taken)")
-    @token_required()
     def patch(self, body: dict, course_id: int, cohort_id: int):
         """Change a cohort; more capacity moves trainees up from the waiting list."""
         course = editable(course_id)
@@ -120,11 +120,11 @@ class CohortItem(MethodView):
 @blp.route("/courses/<int:course_id>/enrolments")
 class CourseEnrolments(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseEnrollmentSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
-    @token_required()
     def get(self, course_id: int):
         """The course's current enrolments (not withdrawn)."""
         course = editable(course_id)
@@ -136,6 +136,7 @@ class CourseEnrolments(MethodView):
         ).all()
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(EnrolInputSchema)
     @blp.response(201, CourseEnrollmentSchema)
     @blp.alt_response(401, description="No valid token")
@@ -143,7 +144,6 @@ class CourseEnrolments(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="Already enrolled, cohort closed or ended")
     @blp.alt_response(422, description="No cohort chosen for a cohort course, or not a trainee")
-    @token_required()
     def post(self, body: dict, course_id: int):
         """Enrol yourself, or (staff) a trainee. A full cohort puts them on the waiting list
         (status `waiting`)."""
@@ -163,9 +163,9 @@ class CourseEnrolments(MethodView):
 @blp.route("/enrolments")
 class MyEnrolments(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseEnrollmentSchema(many=True))
     @blp.alt_response(401, description="No valid token")
-    @token_required()
     def get(self):
         """Your enrolments, newest first."""
         return db.session.scalars(
@@ -179,10 +179,10 @@ class MyEnrolments(MethodView):
 @blp.route("/enrolments/<int:enrollment_id>")
 class EnrolmentItem(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseProgressSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="Not your enrolment, nor one you manage")
-    @token_required()
     def get(self, enrollment_id: int):
         """An enrolment with its progress per module and where to resume."""
         return _progress_out(_own_or_managed(enrollment_id))
@@ -191,11 +191,11 @@ class EnrolmentItem(MethodView):
 @blp.route("/enrolments/<int:enrollment_id>/withdraw")
 class Withdraw(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseEnrollmentSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="Not your enrolment, nor one you manage")
     @blp.alt_response(409, description="Already withdrawn or completed")
-    @token_required()
     def post(self, enrollment_id: int):
         """Withdraw (or leave the waiting list). A freed seat goes to the longest waiting."""
         record = enrolment.withdraw(current_api_user(), _own_or_managed(enrollment_id))
@@ -206,11 +206,11 @@ class Withdraw(MethodView):
 @blp.route("/enrolments/<int:enrollment_id>/lessons/<int:lesson_id>/complete")
 class CompleteLesson(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseProgressSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="Not your enrolment, or not a lesson of its version")
     @blp.alt_response(409, description="The enrolment is not active")
-    @token_required()
     def post(self, enrollment_id: int, lesson_id: int):
         """Mark a lesson done (idempotent). `newly_completed` says this completed the course."""
         record = _own_or_managed(enrollment_id)
@@ -225,11 +225,11 @@ class CompleteLesson(MethodView):
 @blp.route("/enrolments/<int:enrollment_id>/move-to-latest")
 class MoveToLatest(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseProgressSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="Not your enrolment")
     @blp.alt_response(409, description="Already on the latest version, or not active")
-    @token_required()
     def post(self, enrollment_id: int):
         """Move to the latest published version, keeping progress of unchanged lessons."""
         record = progress.move_to_latest(current_api_user(), _own_or_managed(enrollment_id))

@@ -42,13 +42,13 @@ LESSON_FIELDS = (
 @blp.route("/<int:course_id>/modules")
 class Modules(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(ModuleInputSchema)
     @blp.response(201, ModuleOutlineSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(422, description="Invalid body")
-    @token_required()
     def post(self, body: dict, course_id: int):
         """Add a module at the end of the draft (started if needed)."""
         course = editable(course_id)
@@ -60,13 +60,13 @@ class Modules(MethodView):
 @blp.route("/<int:course_id>/modules/order")
 class ModuleOrder(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(OutlineOrderSchema)
     @blp.response(200, ModuleOutlineSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(422, description="Not every module exactly once (a repeat, a stranger)")
-    @token_required()
     def put(self, body: dict, course_id: int):
         """Reorder the draft's modules."""
         course = editable(course_id)
@@ -78,6 +78,7 @@ class ModuleOrder(MethodView):
 @blp.route("/<int:course_id>/modules/<int:module_id>")
 class ModuleItem(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(ModuleUpdateSchema)
     @blp.response(200, ModuleOutlineSchema)
     @blp.alt_response(401, description="No valid token")
@@ -85,7 +86,6 @@ class ModuleItem(MethodView):
     @blp.alt_response(404, description="No such course or module")
     @blp.alt_response(409, description="The module belongs to a published (frozen) version")
     @blp.alt_response(422, description="Invalid body")
-    @token_required()
     def patch(self, body: dict, course_id: int, module_id: int):
         """Rename a draft module."""
         course = editable(course_id)
@@ -96,12 +96,12 @@ class ModuleItem(MethodView):
         return module
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(204)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description="No such course or module")
     @blp.alt_response(409, description="The module belongs to a published (frozen) version")
-    @token_required()
     def delete(self, course_id: int, module_id: int):
         """Delete a draft module and its lessons."""
         course = editable(course_id)
@@ -112,6 +112,7 @@ class ModuleItem(MethodView):
 @blp.route("/<int:course_id>/modules/<int:module_id>/lessons")
 class Lessons(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(LessonInputSchema)
     @blp.response(201, LessonOutlineSchema)
     @blp.alt_response(401, description="No valid token")
@@ -119,7 +120,6 @@ class Lessons(MethodView):
     @blp.alt_response(404, description="No such course or module")
     @blp.alt_response(409, description="The module belongs to a published (frozen) version")
     @blp.alt_response(422, description="Invalid body")
-    @token_required()
     def post(self, body: dict, course_id: int, module_id: int):
         """Add a lesson at the end of a draft module."""
         course = editable(course_id)
@@ -132,6 +132,7 @@ class Lessons(MethodView):
 @blp.route("/<int:course_id>/modules/<int:module_id>/lessons/order")
 class LessonOrder(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(OutlineOrderSchema)
     @blp.response(200, LessonOutlineSchema(many=True))
     @blp.alt_response(401, description="No valid token")
@@ -139,7 +140,6 @@ class LessonOrder(MethodView):
     @blp.alt_response(404, description="No such course or module")
     @blp.alt_response(409, description="The module belongs to a published (frozen) version")
     @blp.alt_response(422, description="Not every lesson exactly once (a repeat, a stranger)")
-    @token_required()
     def put(self, body: dict, course_id: int, module_id: int):
         """Reorder the lessons of a draft module."""
         course = editable(course_id)
@@ -152,11 +152,11 @@ class LessonOrder(MethodView):
 @blp.route("/<int:course_id>/lessons/<int:lesson_id>")
 class LessonItem(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, LessonContentSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not enrolled in this version, nor an editor")
     @blp.alt_response(404, description="No such course or lesson")
-    @token_required()
     def get(self, course_id: int, lesson_id: int):
         """A lesson's content (Markdown and sanitised HTML), for its trainees and editors."""
         course = visible(course_id)
@@ -179,6 +179,7 @@ class LessonItem(MethodView):
         }
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(LessonUpdateSchema)
     @blp.response(200, LessonOutlineSchema)
     @blp.alt_response(401, description="No valid token")
@@ -186,7 +187,6 @@ class LessonItem(MethodView):
     @blp.alt_response(404, description="No such course, lesson or module")
     @blp.alt_response(409, description="The lesson belongs to a published (frozen) version")
     @blp.alt_response(422, description="Invalid body")
-    @token_required()
     def patch(self, body: dict, course_id: int, lesson_id: int):
         """Change a draft lesson, or move it to another module of the draft."""
         course = editable(course_id)
@@ -201,12 +201,12 @@ class LessonItem(MethodView):
         return lesson
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(204)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description="No such course or lesson")
     @blp.alt_response(409, description="The lesson belongs to a published (frozen) version")
-    @token_required()
     def delete(self, course_id: int, lesson_id: int):
         """Delete a draft lesson."""
         course = editable(course_id)
@@ -217,16 +217,17 @@ class LessonItem(MethodView):
 @blp.route("/<int:course_id>/attachments")
 class Attachments(MethodView):
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.response(200, CourseAttachmentSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
-    @token_required()
     def get(self, course_id: int):
         """The course's images and files."""
         return attachments.for_course(editable(course_id).id)
 
     @blp.doc(security=BEARER)
+    @token_required()
     @blp.arguments(CourseUploadSchema, location="files")
     @blp.response(201, CourseAttachmentSchema)
     @blp.alt_response(401, description="No valid token")
@@ -234,7 +235,6 @@ class Attachments(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(413, description="Too large (images 2 MB, files 8 MB)")
     @blp.alt_response(422, description="Not a PNG, JPEG, GIF, WebP or PDF (by content), or SVG")
-    @token_required()
     def post(self, files: dict, course_id: int):
         """Upload an image or a PDF; refer to it in lessons as `attachment:<name>`."""
         course = editable(course_id)

@@ -39,13 +39,13 @@ class Units(MethodView):
         return {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
 
     @blp.doc(security=BEARER)
+    @token_required(*MAINTAINERS)
     @blp.arguments(UnitInputSchema)
     @blp.response(201, UnitDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an instructor or admin")
     @blp.alt_response(409, description="A unit with this code exists")
     @blp.alt_response(422, description="Invalid body, e.g. a malformed unit code")
-    @token_required(*MAINTAINERS)
     def post(self, body: dict):
         """Add a unit."""
         unit = units.create_unit(current_api_user(), **body)
@@ -62,13 +62,13 @@ class UnitItem(MethodView):
         return units.get_unit(unit_id)
 
     @blp.doc(security=BEARER)
+    @token_required(*MAINTAINERS)
     @blp.arguments(UnitUpdateSchema)
     @blp.response(200, UnitDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Maintained by another institution")
     @blp.alt_response(404, description="No such unit")
     @blp.alt_response(422, description="Invalid body")
-    @token_required(*MAINTAINERS)
     def patch(self, body: dict, unit_id: int):
         """Change a unit's titles or elements (its code never changes)."""
         unit = units.update_unit(current_api_user(), units.get_unit(unit_id), **body)
@@ -79,12 +79,12 @@ class UnitItem(MethodView):
 @blp.route("/import")
 class UnitImport(MethodView):
     @blp.doc(security=BEARER)
+    @token_required(*MAINTAINERS)
     @blp.arguments(CourseUploadSchema, location="files")
     @blp.response(200, UnitImportResultSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a maintainer, or units of another institution")
     @blp.alt_response(422, description="Bad CSV: the rows at fault are listed in details")
-    @token_required(*MAINTAINERS)
     def post(self, files: dict):
         """Import units from a CSV file (code,title_id,title_en,element,criterion); all or
         nothing."""

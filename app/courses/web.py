@@ -26,7 +26,10 @@ def course_or_404(course_id: int) -> Course:
 
 
 def editable_course(course_id: int) -> Course:
-    """The course, for its editors; 403 for others who can see it, 404 for the rest."""
+    """The course, for its editors; the login page for visitors; 403 for others who can
+    see it, 404 for the rest."""
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
     course = course_or_404(course_id)
     if not can_edit_course(current_user, course):
         abort(403)

@@ -33,18 +33,18 @@ XSS_PAYLOADS = [
     "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "![x](javascript:alert(1))",
     '<svg onload="alert(1)"><script>alert(1)</script></svg>',
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<a href="javascript:alert(1)">x</a>',
-    "<iframe src=\"https://evil.example/\"></iframe>",
+    '<iframe src="https://evil.example/"></iframe>',
     '<p style="background:url(javascript:alert(1))">x</p>',
     "<details open ontoggle=alert(1)>",
     '<a href="https://ok.example" onclick="alert(1)">ok</a>',
-    "[x](https://ok.example \"title\" onmouseover=alert(1))",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<form action=\"javascript:alert(1)\"><button>x</button></form>",
-    "<base href=\"https://evil.example/\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    '[x](https://ok.example "title" onmouseover=alert(1))',
+    '<object data="javascript:alert(1)"></object>',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
 ]
 
 
@@ -68,7 +68,9 @@ def assert_harmless(html: str) -> None:
             assert not name.startswith("on"), (name, html)
             assert name in ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel", "loading"}, (name, html)
             if name in ("href", "src"):
-                scheme = (value or "").split(":", 1)[0].strip().lower() if ":" in (value or "") else ""
+                scheme = (
+                    (value or "").split(":", 1)[0].strip().lower() if ":" in (value or "") else ""
+                )
                 assert scheme in ("", "http", "https", "mailto"), (value, html)
 
 
@@ -117,7 +119,10 @@ def test_attachment_names_resolve_to_urls_and_unknown_ones_disappear():
 @pytest.mark.parametrize(
     ("url", "embed"),
     [
-        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        (
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
         ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
         ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
         ("https://player.vimeo.com/video/76979871", "https://player.vimeo.com/video/76979871"),
@@ -135,7 +140,7 @@ def test_videos_from_allowed_hosts_are_embedded(url, embed):
     [
         "https://evil.example/watch?v=dQw4w9WgXcQ",
         "https://www.youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
-        "https://www.youtube.com/watch?v=bad\"onload=x",
+        'https://www.youtube.com/watch?v=bad"onload=x',
         "javascript://www.youtube.com/%0aalert(1)",
         "https://user@www.youtube.com/watch?v=dQw4w9WgXcQ",
     ],
@@ -179,7 +184,10 @@ def _refusal(name, data, **limits):
 
 
 def test_upload_checks_accept_real_files_and_fix_names():
-    assert check_upload("Denah Ruang.PNG", png_bytes(), **LIMITS) == ("denah-ruang.png", "image/png")
+    assert check_upload("Denah Ruang.PNG", png_bytes(), **LIMITS) == (
+        "denah-ruang.png",
+        "image/png",
+    )
     assert check_upload("modul", PDF_BYTES, **LIMITS) == ("modul.pdf", "application/pdf")
 
 
@@ -190,7 +198,10 @@ def test_upload_checks_refuse_bad_files():
     assert _refusal("halaman.png", b"<html><script>alert(1)</script></html>") == "type"
     assert _refusal("dokumen.pdf", png_bytes()) == "disguised"
     assert _refusal("besar.pdf", PDF_BYTES + b"x" * 2000) == "too_large"
-    assert _refusal("besar.png", png_bytes((200, 200)), max_bytes=10**6, max_image_bytes=100) == "too_large"
+    assert (
+        _refusal("besar.png", png_bytes((200, 200)), max_bytes=10**6, max_image_bytes=100)
+        == "too_large"
+    )
     assert _refusal("kosong.pdf", b"") == "empty"
     assert _refusal("rusak.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50) == "damaged"
     assert _refusal("", png_bytes()) == "name"

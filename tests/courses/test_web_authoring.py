@@ -4,6 +4,7 @@ preview, publish, new drafts, and the clear errors of bad input."""
 from __future__ import annotations
 
 import io
+import os
 
 from sqlalchemy import select
 
@@ -53,7 +54,12 @@ def test_instructor_builds_and_publishes_a_course(app, client_as, make_unit):
     new_lesson = f"{url}/modules/{module_id}/lessons/new"
     assert author.get(new_lesson).status_code == 200
     for title in ("Struktur dokumen", "Tautan dan gambar"):
-        data = {"title": title, "body": "## Isi\n\nTeks.", "duration_minutes": "20", "required": "y"}
+        data = {
+            "title": title,
+            "body": "## Isi\n\nTeks.",
+            "duration_minutes": "20",
+            "required": "y",
+        }
         assert author.post(new_lesson, data=data).status_code == 303
     page = author.get(f"{url}/author").get_data(as_text=True)
     assert "Struktur dokumen" in page and "Tautan dan gambar" in page
@@ -157,7 +163,11 @@ def test_upload_an_image_and_use_it_in_a_lesson(app, client_as, make_course, enr
     lesson = built.lesson_ids[0]
     author.post(
         f"{url}/lessons/{lesson}/edit",
-        data={"title": "Denah", "body": "![Denah](attachment:denah-bengkel.png)", "duration_minutes": "5"},
+        data={
+            "title": "Denah",
+            "body": "![Denah](attachment:denah-bengkel.png)",
+            "duration_minutes": "5",
+        },
     )
     page = author.get(f"{url}/lessons/{lesson}").get_data(as_text=True)
     assert f'src="/courses/files/{token}"' in page
@@ -196,7 +206,7 @@ def test_duplicate_course_code_is_refused(app, client_as, make_course):
     before = count_rows(app, Course), count_rows(app, CourseVersion)
     response = _create(author, code="jwd-01")
     assert response.status_code == 422
-    assert "already has a course with the code" in response.get_data(as_text=True)
+    assert "sudah memiliki kursus dengan kode" in response.get_data(as_text=True)
     assert (count_rows(app, Course), count_rows(app, CourseVersion)) == before
 
 
@@ -208,18 +218,17 @@ def test_unknown_unit_code_is_refused(app, client_as):
     assert count_rows(app, Course) == 0
 
 
-def test_disguised_and_oversized_uploads_write_nothing(app, client_as, make_course, tmp_path):
+def test_disguised_and_oversized_uploads_write_nothing(app, client_as, make_course, monkeypatch):
+    monkeypatch.setitem(app.config, "COURSE_ATTACHMENT_MAX_BYTES", 4096)
     built = make_course(publish=False)
     author = client_as(user=built.instructor)
     storage = app.config["STORAGE_DIR"] + "/attachments"
-    import os
-
     files_before = set(os.listdir(storage)) if os.path.isdir(storage) else set()
     uploads = [
         (b"<html><script>alert(1)</script></html>", "foto.png"),
         (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "logo.svg"),
         (png_bytes(), "laporan.pdf"),
-        (PDF_BYTES + b"0" * (9 * 1024 * 1024), "besar.pdf"),
+        (PDF_BYTES + b"0" * 5000, "besar.pdf"),
     ]
     for data, name in uploads:
         response = author.post(
@@ -239,7 +248,7 @@ def test_publishing_an_empty_course_is_refused(app, client_as, make_course):
     built = make_course(modules=0, publish=False)
     author = client_as(user=built.instructor)
     response = author.post(f"/courses/{built.id}/publish", follow_redirects=True)
-    assert "cannot be published yet" in response.get_data(as_text=True)
+    assert "belum dapat diterbitkan" in response.get_data(as_text=True)
     with app.app_context():
         assert _db.session.get(Course, built.id).status == "draft"
         assert _db.session.get(CourseVersion, built.version_id).status == "draft"
@@ -249,7 +258,7 @@ def test_publishing_a_module_without_lessons_is_refused(app, client_as, make_cou
     built = make_course(modules=1, lessons=0, publish=False)
     author = client_as(user=built.instructor)
     page = author.post(f"/courses/{built.id}/publish", follow_redirects=True).get_data(as_text=True)
-    assert "has no lessons" in page
+    assert "belum memiliki pelajaran" in page
     with app.app_context():
         assert _db.session.get(CourseVersion, built.version_id).status == "draft"
 
