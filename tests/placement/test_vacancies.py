@@ -193,3 +193,30 @@ def test_employer_web_page_ranks_and_explains(client_as, applied, pf, make_user)
     assert "Sari Setuju" in text and "Tono Tertutup" not in text
     assert text.index("Pengguna Uji") < text.index("Sari Setuju")  # 100% before 50%
     assert R2 in text and "100%" in text and "50%" in text
+
+
+def test_closed_vacancies_leave_the_public_list(app, client, pf, make_user):
+    company = pf.company(make_user("employer"))
+    closed = pf.vacancy(company, (R1,), title="Tutup")
+    with app.app_context():
+        row = db.session.get(Vacancy, closed.id)
+        row.closes_on = utcnow().date() - timedelta(days=2)
+        db.session.commit()
+    assert client.get("/api/v1/placement/vacancies").json == []
+    assert client.get(f"/placement/vacancies/{closed.id}").status_code == 404
+
+
+def test_renaming_a_verified_company_needs_a_new_verification(client_as, pf, make_user):
+    owner = make_user("employer")
+    pf.company(owner, name="PT Lama")
+    client = client_as(user=owner)
+    assert client.post("/placement/employer/company", data={"name": "PT Baru"}).status_code == 302
+    page = client.get("/placement/employer").get_data(as_text=True)
+    assert "Menunggu verifikasi" in page
+
+
+def test_pages_speak_english_on_request(client_as, applied):
+    client = client_as(user=applied["seeker"])
+    client.post("/language", data={"locale": "en"})
+    page = client.get(f"/placement/vacancies/{applied['vacancy'].id}").get_data(as_text=True)
+    assert "Required competency units" in page and "Send my application" in page
