@@ -16,4 +16,4 @@ bp = Blueprint(
     cli_group=None,
 )
 
-from app.assessments import cli, hooks, routes, staff_routes  # noqa: E402,F401
+from app.assessments import cli, hooks, index_routes, routes, staff_routes  # noqa: E402,F401

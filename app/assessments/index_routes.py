@@ -1,0 +1,100 @@
+"""The assessments menu entry: a trainee's tests and practicals in the courses they study; a
+staff member's courses with their assessments; and the form that creates an assessment."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app import nav
+from app.assessments import banks, bp
+from app.assessments import permissions as perm
+from app.assessments.forms import AssessmentForm, jakarta_to_utc
+from app.assessments.models import Assessment, QuestionBank
+from app.courses.learning_models import Enrollment
+from app.courses.models import Course
+from app.errors import AppError
+from app.extensions import db
+
+nav.add(
+    "assessments.index",
+    _l("Assessments"),
+    roles=("trainee", "instructor", "assessor", "institution_admin", "admin"),
+    order=40,
+)
+
+
+@bp.route("/assessments/")
+@login_required
+def index():
+    studying = db.session.scalars(
+        select(Assessment)
+        .join(Enrollment, Enrollment.course_id == Assessment.course_id)
+        .where(
+            Enrollment.user_id == current_user.id,
+            Enrollment.withdrawn_at.is_(None),
+            Enrollment.status.in_(("active", "completed")),
+            Assessment.published.is_(True),
+        )
+        .order_by(Assessment.course_id, Assessment.id)
+    )
+    courses: list[Course] = []
+    if current_user.is_admin or current_user.institution_id is not None:
+        query = select(Course).order_by(Course.code).limit(100)
+        if not current_user.is_admin:
+            query = query.where(Course.institution_id == current_user.institution_id)
+        courses = [c for c in db.session.scalars(query) if perm.can_view_results(current_user, c)]
+    staff = [(course, banks.course_assessments(course.id)) for course in courses]
+    return render_template(
+        "assessments/index.html",
+        studying=list(studying),
+        staff=staff,
+        can_author=lambda course: perm.can_author(current_user, course),
+    )
+
+
+@bp.route("/assessments/course/<int:course_id>/new", methods=["GET", "POST"])
+@login_required
+def create(course_id: int):
+    course = db.session.get(Course, course_id)
+    if course is None or not perm.can_author(current_user, course):
+        abort(404)
+    form = AssessmentForm()
+    course_banks = db.session.scalars(
+        select(QuestionBank).where(QuestionBank.course_id == course.id)
+    )
+    form.bank_id.choices = [SelectChoice(0, _("No bank (practical)"))] + [
+        SelectChoice(b.id, b.name) for b in course_banks
+    ]
+    tests = banks.course_assessments(course.id)
+    form.requires_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(a.id, a.title) for a in tests if not a.is_practical
+    ]
+    status = 200
+    if form.validate_on_submit():
+        fields = {
+            name: getattr(form, name).data
+            for name in banks.ASSESSMENT_FIELDS
+            if hasattr(form, name)
+        }
+        fields["bank_id"] = fields["bank_id"] or None
+        fields["requires_id"] = fields["requires_id"] or None
+        fields["opens_at"] = jakarta_to_utc(form.opens_at.data)
+        fields["closes_at"] = jakarta_to_utc(form.closes_at.data)
+        try:
+            assessment = banks.create_assessment(current_user, course, **fields)
+        except AppError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The assessment was created."), "success")
+            return redirect(url_for("assessments.show", assessment_id=assessment.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("assessments/create.html", course=course, form=form), status
