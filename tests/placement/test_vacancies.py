@@ -185,6 +185,8 @@ def test_employer_web_page_ranks_and_explains(client_as, applied, pf, make_user)
     assert (
         seeker.post(f"/placement/vacancies/{applied['vacancy'].id}", data=form).status_code == 302
     )
+    own = seeker.get(f"/placement/vacancies/{applied['vacancy'].id}").get_data(as_text=True)
+    assert "Kecocokan saya" in own and "Anda melamar pada" in own and "Kirim lamaran" not in own
     page = client_as(user=applied["employer"].owner).get(
         f"/placement/employer/vacancies/{applied['vacancy'].id}"
     )

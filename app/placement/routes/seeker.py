@@ -75,31 +75,37 @@ def vacancy_list():
     return render_template("placement/vacancies.html", vacancies=vacancies.public_vacancies())
 
 
+def _apply_form(user) -> ApplyForm:
+    form = ApplyForm()
+    form.certificate_ids.choices = [
+        SelectChoice(r.id, f"{r.title} · {r.number} · {label(CERTIFICATE_LABELS, r.status)}")
+        for r in verified.user_certificates(user)
+    ]
+    return form
+
+
 @bp.route("/vacancies/<int:vacancy_id>", methods=["GET", "POST"])
 def vacancy(vacancy_id: int):
     user = current_user if current_user.is_authenticated else None
     found = vacancies.get_public_vacancy(vacancy_id, user)
-    form = None
+    form = mine = application = None
     if user is not None and user.has_role("trainee"):
-        form = ApplyForm()
-        refs = verified.user_certificates(user)
-        form.certificate_ids.choices = [
-            SelectChoice(r.id, f"{r.title} · {r.number} · {label(CERTIFICATE_LABELS, r.status)}")
-            for r in refs
-        ]
-        if form.validate_on_submit():
-            try:
-                applications.apply(
-                    user, found, form.certificate_ids.data or [], form.cover_note.data or ""
-                )
-            except AppError as error:
-                form_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Your application has been sent."), "success")
-                return redirect(url_for("placement.home"))
+        mine = matches.match_for(user, found)
+        application = applications.application_of(user, found)
+        form = None if application else _apply_form(user)
+    if form is not None and form.validate_on_submit():
+        try:
+            applications.apply(user, found, form.certificate_ids.data or [], form.cover_note.data)
+        except AppError as error:
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your application has been sent."), "success")
+            return redirect(url_for("placement.home"))
     status = 422 if request.method == "POST" else 200
-    return render_template("placement/vacancy.html", vacancy=found, form=form), status
+    return render_template(
+        "placement/vacancy.html", vacancy=found, form=form, mine=mine, application=application
+    ), status
 
 
 @bp.route("/matches")

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def apply(
-    user: User, vacancy: Vacancy, certificate_ids: list[int], cover_note: str = ""
+    user: User, vacancy: Vacancy, certificate_ids: list[int], cover_note: str | None = ""
 ) -> Application:
     if not user.has_role("trainee"):
         raise Forbidden(_("Only job seekers apply for vacancies."))
@@ -43,6 +43,7 @@ def apply(
             _("You can only attach your own certificates."),
             details={"certificate_ids": {"not_yours": foreign}},
         )
+    cover_note = (cover_note or "").strip()
     if len(cover_note) > 2000:
         raise ValidationFailed(_("This text is too long."), details={"cover_note": ["too_long"]})
     application = Application(vacancy_id=vacancy.id, user_id=user.id, cover_note=cover_note)
@@ -62,6 +63,14 @@ def get_application(user: User, application_id: int) -> Application:
     if application is None or not can_see_application(user, application):
         raise NotFound(_("No such application."))
     return application
+
+
+def application_of(user: User, vacancy: Vacancy) -> Application | None:
+    return db.session.scalar(
+        select(Application).where(
+            Application.vacancy_id == vacancy.id, Application.user_id == user.id
+        )
+    )
 
 
 def applications_for(vacancy: Vacancy) -> list[Application]:

@@ -19,6 +19,7 @@ from app.placement.matching import (
     courses_closing,
     rank_seekers,
     rank_vacancies,
+    score,
 )
 from app.placement.models.employers import Application, Vacancy
 from app.placement.models.profile import JobSeekerProfile
@@ -106,6 +107,13 @@ class VacancyMatch:
     @property
     def gap_courses(self) -> list[tuple[CourseVersion, tuple[str, ...]]]:
         return [(self.versions[cid], closes) for cid, closes in self.plan.courses]
+
+
+def match_for(user: User, vacancy: Vacancy) -> Match:
+    """How one job seeker matches one vacancy, explained."""
+    profile = db.session.scalar(select(JobSeekerProfile).where(JobSeekerProfile.user_id == user.id))
+    spec = seeker_spec(user.id, set(verified.verified_units(user)), profile)
+    return score(vacancy_spec(vacancy), spec)
 
 
 def matches_for_seeker(user: User) -> list[VacancyMatch]:
