@@ -26,8 +26,11 @@ def _sample_html() -> str:
             "qualification_title": "Junior Web Developer",
             "jp_hours": 160,
             "units": [
-                {"code": f"J.620100.{n:03d}.01", "title_id": f"Menulis Kode {n}",
-                 "title_en": f"Writing Code {n}"}
+                {
+                    "code": f"J.620100.{n:03d}.01",
+                    "title_id": f"Menulis Kode {n}",
+                    "title_en": f"Writing Code {n}",
+                }
                 for n in range(1, 7)
             ],
             "issued_on": "30 November 2026",
