@@ -46,10 +46,6 @@ def unregister_requirement(name: str) -> None:
     _REQUIREMENTS.pop(name, None)
 
 
-def requirements() -> dict[str, Requirement]:
-    return dict(_REQUIREMENTS)
-
-
 @dataclass
 class CompletionResult:
     complete: bool

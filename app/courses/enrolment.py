@@ -294,13 +294,6 @@ def promote_waiting(cohort: Cohort) -> list[Enrollment]:
     return promoted
 
 
-def get_enrollment(enrollment_id: int) -> Enrollment:
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None:
-        raise NotFound(_("Enrolment not found."))
-    return enrollment
-
-
 def is_trainee_of(course_id: int, user: Any) -> Enrollment | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None

@@ -53,10 +53,6 @@ class Cohort(db.Model):
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
 
-    @property
-    def is_full(self) -> bool:
-        return self.capacity is not None and self.seats_taken >= self.capacity
-
 
 class Enrollment(db.Model):
     __tablename__ = "enrollments"

@@ -10,7 +10,7 @@ from app.api import BEARER, current_api_user, token_required
 from app.courses import attachments, enrolment, outline
 from app.courses.api import NOT_FOUND, blp, editable, visible
 from app.courses.catalogue import lesson_in_course
-from app.courses.permissions import can_edit_course
+from app.courses.permissions import can_edit_course, can_study
 from app.courses.schemas import (
     CourseAttachmentSchema,
     CourseUploadSchema,
@@ -165,11 +165,7 @@ class LessonItem(MethodView):
             raise NotFound(_("Lesson not found."))
         user = current_api_user()
         record = enrolment.current_enrollment(user.id, course.id)
-        studying = (
-            record is not None
-            and record.can_study
-            and record.course_version_id == lesson.version_id
-        )
+        studying = can_study(user, record, lesson.version_id)
         if not studying and not can_edit_course(user, course):
             raise Forbidden(_("Enrol in the course to study its lessons."))
         return {

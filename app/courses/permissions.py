@@ -55,13 +55,14 @@ def can_view_course(user: Any, course: Course) -> bool:
     return course.status != "draft" or can_edit_course(user, course)
 
 
-def can_study(user: Any, course: Course, enrollment: Enrollment | None) -> bool:
+def can_study(user: Any, enrollment: Enrollment | None, version_id: int) -> bool:
+    """A trainee studies the lessons of the version their current enrolment is on."""
     return (
         _known(user)
         and enrollment is not None
         and enrollment.user_id == user.id
-        and enrollment.course_id == course.id
         and enrollment.can_study
+        and enrollment.course_version_id == version_id
     )
 
 

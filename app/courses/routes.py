@@ -22,7 +22,7 @@ from app.courses.catalogue import (
 from app.courses.forms import EnrolForm, cohort_choices
 from app.courses.learning_models import Cohort, Enrollment
 from app.courses.models import Course, CourseVersion
-from app.courses.permissions import can_edit_course, can_self_enrol
+from app.courses.permissions import can_edit_course, can_self_enrol, can_study
 from app.courses.vocab import LEVELS, SECTORS
 from app.courses.web import course_or_404, flash_error, render_lesson_body
 from app.errors import AppError
@@ -205,9 +205,7 @@ def lesson(course_id: int, lesson_id: int):
     if item is None:
         abort(404)
     record = enrolment.is_trainee_of(course.id, current_user)
-    studying = (
-        record is not None and record.can_study and record.course_version_id == item.version_id
-    )
+    studying = can_study(current_user, record, item.version_id)
     editor = can_edit_course(current_user, course)
     if not studying and not editor:
         if not current_user.is_authenticated:

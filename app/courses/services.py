@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
+from app.courses import content
 from app.courses.models import (
     Attachment,
     CompetencyUnit,
@@ -30,7 +31,7 @@ from app.courses.models import (
 from app.courses.permissions import can_author_for, can_edit_course, can_manage_instructors
 from app.courses.vocab import DEFAULT_VALIDITY_MONTHS, LANGUAGES, LEVELS, SECTORS
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
 
@@ -143,13 +144,6 @@ def units_for_codes(codes: Iterable[str]) -> list[CompetencyUnit]:
 def require_editor(user: User, course: Course) -> None:
     if not can_edit_course(user, course):
         raise Forbidden(_("You may not edit this course."))
-
-
-def get_course(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None:
-        raise NotFound(_("Course not found."))
-    return course
 
 
 def create_course(
@@ -378,6 +372,7 @@ def publish(user: User, course: Course) -> CourseVersion:
         for module in draft.modules
         if not module.lessons
     ]
+    problems += _missing_files(course, draft)
     if problems:
         raise ValidationFailed(
             _("This course cannot be published yet."),
@@ -408,6 +403,23 @@ def publish(user: User, course: Course) -> CourseVersion:
     )
     log.info("user %s published course %s v%s", user.id, course.id, draft.number)
     return draft
+
+
+def _missing_files(course: Course, version: CourseVersion) -> list[str]:
+    """Lessons that name a file (`attachment:<name>`) the course does not have."""
+    names = set(
+        db.session.scalars(select(Attachment.name).where(Attachment.course_id == course.id))
+    )
+    return [
+        _(
+            "Lesson “%(title)s” refers to a file that is not uploaded: %(name)s",
+            title=lesson.title,
+            name=name,
+        )
+        for module in version.modules
+        for lesson in module.lessons
+        for name in sorted(content.attachment_names(lesson.body) - names)
+    ]
 
 
 def archive(user: User, course: Course) -> Course:

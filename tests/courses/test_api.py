@@ -334,3 +334,20 @@ def test_every_courses_endpoint_is_documented(client):
             assert any(s.startswith("4") for s in statuses), (method, path)
             if "security" in operation and operation["security"] == [{"bearerAuth": []}]:
                 assert "401" in statuses, (method, path)
+
+
+def test_publishing_a_lesson_that_names_a_missing_file_is_refused(
+    app, client, make_course, token_for
+):
+    built = make_course(modules=1, lessons=1, publish=False, body="![Denah](attachment:denah.png)")
+    headers = token_for(built.instructor)
+    response = client.post(f"/api/v1/courses/{built.id}/publish", headers=headers)
+    error = error_of(response, 422, "validation_failed")
+    assert any("denah.png" in problem for problem in error["details"]["publish"])
+    upload = client.post(
+        f"/api/v1/courses/{built.id}/attachments",
+        data={"file": (io.BytesIO(png_bytes()), "denah.png")},
+        headers=headers,
+    )
+    assert upload.status_code == 201
+    assert client.post(f"/api/v1/courses/{built.id}/publish", headers=headers).status_code == 200
