@@ -12,7 +12,7 @@ then by id, ascending, so equal scores always come out in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -150,9 +150,3 @@ def courses_closing(missing: Iterable[str], offers: Iterable[CourseOffer]) -> Ga
         candidates.remove(best)
     plan.uncovered = tuple(sorted(open_units))
     return plan
-
-
-def gaps_by_unit(missing: Iterable[str], offers: Iterable[CourseOffer]) -> Mapping[str, list[int]]:
-    """For each missing unit, the ids of every course that teaches it."""
-    offers = list(offers)
-    return {unit: sorted(c.id for c in offers if unit in c.units) for unit in sorted(set(missing))}

@@ -119,11 +119,6 @@ def units_by_user(user_ids: Iterable[int]) -> dict[int, dict[str, list[Certifica
     return out
 
 
-def holders_of_valid_certificates() -> list[int]:
-    """Ids of users holding at least one certificate, for candidate searches."""
-    return sorted(set(db.session.scalars(select(Certificate.user_id).distinct())))
-
-
 def issued_between(start: datetime, end: datetime) -> list[CertificateRef]:
     """Certificates issued in [start, end), oldest first: the survey dispatcher's input."""
     return _refs(

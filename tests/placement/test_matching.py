@@ -9,7 +9,6 @@ from app.placement.matching import (
     SeekerSpec,
     VacancySpec,
     courses_closing,
-    gaps_by_unit,
     rank_seekers,
     rank_vacancies,
     score,
@@ -95,8 +94,3 @@ def test_courses_closing_is_a_greedy_cover_with_stable_ties():
     assert plan.uncovered == (D,)
     assert plan.course_ids == [2, 4]
     assert courses_closing([], offers).courses == []
-
-
-def test_gaps_by_unit_lists_every_course_teaching_each_unit():
-    offers = [CourseOffer(1, frozenset({A, B})), CourseOffer(2, frozenset({A}))]
-    assert gaps_by_unit([B, A, D], offers) == {A: [1, 2], B: [1], D: []}

@@ -7,7 +7,6 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
@@ -69,17 +68,6 @@ def application_of(user: User, vacancy: Vacancy) -> Application | None:
     return db.session.scalar(
         select(Application).where(
             Application.vacancy_id == vacancy.id, Application.user_id == user.id
-        )
-    )
-
-
-def applications_for(vacancy: Vacancy) -> list[Application]:
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.vacancy_id == vacancy.id)
-            .options(selectinload(Application.certificate_links), selectinload(Application.user))
-            .order_by(Application.id)
         )
     )
 

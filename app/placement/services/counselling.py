@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
-from app.courses.models import Course, CourseVersion
+from app.courses.models import CourseVersion
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -182,21 +181,3 @@ def plan_of(user: User) -> list[CounsellingSession]:
             .order_by(CounsellingSession.id.desc())
         )
     )
-
-
-def in_caseload(officer: User, job_seeker_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(CounsellingSession.id)
-            .where(
-                CounsellingSession.institution_id == officer.institution_id,
-                CounsellingSession.job_seeker_id == job_seeker_id,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def course_titles(course_ids: list[int]) -> dict[int, Any]:
-    return {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_(course_ids)))}
