@@ -165,7 +165,7 @@ class QuestionItem(MethodView):
     @token_required()
     def put(self, body: dict, question_id: int):
         """Correct a question; every submitted attempt with it is regraded and audited."""
-        question = banks.update_question(
+        question, _regraded = banks.update_question(
             current_api_user(),
             banks.get_question(question_id),
             body["definition"],

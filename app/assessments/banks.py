@@ -19,6 +19,7 @@ from app.assessments.models import (
     REVIEW_WHEN,
     Assessment,
     AssessorAssignment,
+    Attempt,
     Question,
     QuestionBank,
 )
@@ -116,8 +117,9 @@ def add_question(
 
 def update_question(
     user: User, question: Question, definition: Any, unit_ids: list[int] | None = None
-) -> Question:
-    """Correct a question: a new version, and every submitted attempt with it regraded."""
+) -> tuple[Question, list[Attempt]]:
+    """Correct a question: a new version, and every submitted attempt with it regraded.
+    -> (the question, the attempts regraded)."""
     require_author(user, question.bank.course)
     clean = _validated(question.type_key, definition)
     before = question.definition
@@ -127,8 +129,7 @@ def update_question(
     if unit_ids is not None:
         question.units = _units(question.bank.course, unit_ids)
     db.session.flush()
-    regrade_question(user, question, before)
-    return question
+    return question, regrade_question(user, question, before)
 
 
 def parse_import(fmt: str, data: bytes | str) -> ImportResult:

@@ -67,6 +67,12 @@ class ImportForm(FlaskForm):
     )
 
 
+class QuestionEditForm(FlaskForm):
+    definition = TextAreaField(
+        _l("Question (JSON)"), validators=[DataRequired(REQUIRED), Length(max=100_000)]
+    )
+
+
 class ConfirmImportForm(FlaskForm):
     content = TextAreaField(validators=[DataRequired(REQUIRED)])
     format = StringField(validators=[DataRequired(REQUIRED)])

@@ -4,6 +4,8 @@ and the assessor's practical judgement form."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,8 +19,9 @@ from app.assessments.forms import (
     ImportForm,
     JudgementForm,
     ManualGradeForm,
+    QuestionEditForm,
 )
-from app.assessments.models import Answer, Assessment, AssessorAssignment, QuestionBank
+from app.assessments.models import Answer, Assessment, AssessorAssignment, Question, QuestionBank
 from app.assessments.uploads import read_upload
 from app.courses.learning_models import Enrollment
 from app.courses.models import Course
@@ -72,6 +75,42 @@ def course_assessments(course_id: int):
 @login_required
 def bank(bank_id: int):
     return render_template("assessments/bank.html", bank=_bank(bank_id), form=ImportForm())
+
+
+@bp.route("/assessments/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def edit_question(question_id: int):
+    """Correct a question's definition (JSON); every submitted attempt with it is regraded."""
+    question = db.session.get(Question, question_id)
+    if question is None or not perm.can_author(current_user, question.bank.course):
+        abort(404)
+    form = QuestionEditForm(
+        definition=json.dumps(question.definition, ensure_ascii=False, indent=2)
+    )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            definition = json.loads(form.definition.data)
+            _question, regraded = banks.update_question(current_user, question, definition)
+        except json.JSONDecodeError:
+            form.definition.errors = [_("This is not valid JSON.")]
+            status = 422
+        except AppError as error:
+            db.session.rollback()
+            form.definition.errors = [error.message, *_flatten(error.details)]
+            status = error.status
+        else:
+            db.session.commit()
+            flash(
+                _("The question was saved; %(n)s attempts were regraded.", n=len(regraded)),
+                "success",
+            )
+            return redirect(url_for("assessments.bank", bank_id=question.bank_id))
+    return render_template("assessments/question.html", question=question, form=form), status
+
+
+def _flatten(details: dict) -> list[str]:
+    return [f"{field}: {'; '.join(map(str, problems))}" for field, problems in details.items()]
 
 
 @bp.route("/assessments/banks/<int:bank_id>/import", methods=["POST"])

@@ -131,3 +131,24 @@ def test_create_assessment_form(app, client_as, world):
         assert quiz.opens_at.isoformat() == "2026-12-01T01:00:00+00:00"  # 08:00 WIB
         assert (quiz.grading_method, quiz.time_limit_minutes, quiz.published) == ("last", 15, True)
     assert client_as("trainee").get(url).status_code == 404
+
+
+def test_question_edit_page_corrects_the_key(app, client_as, world):
+    import json
+
+    client = client_as(user=world.instructor)
+    url = f"/assessments/questions/{world.question_ids[1]}"
+    page = client.get(url)
+    assert page.status_code == 200 and "correct" in page.get_data(as_text=True)
+    assert client.post(url, data={"definition": "{not json"}).status_code == 422
+    assert client.post(url, data={"definition": json.dumps({"stem": ""})}).status_code == 422
+    with app.app_context():
+        assert db.session.get(Question, world.question_ids[1]).version == 1
+    saved = client.post(
+        url, data={"definition": json.dumps({"stem": "HTTP memakai port 80.", "correct": False})}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        question = db.session.get(Question, world.question_ids[1])
+        assert (question.version, question.definition["correct"]) == (2, False)
+    assert client_as("trainee").get(url).status_code == 404

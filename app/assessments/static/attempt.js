@@ -133,10 +133,19 @@
   flush();
 
   var clock = document.getElementById("time-left");
+  var closing = false;
   function tick() {
     if (!clock || deadline === null) { return; }
     var left = Math.max(0, Math.floor((deadline - (Date.now() + offset)) / 1000));
-    if (left === 0) { clock.textContent = bar.dataset.labelTimeup; return; }
+    if (left === 0) {
+      clock.textContent = bar.dataset.labelTimeup;
+      if (!closing) {
+        closing = true;
+        /* After the grace period the server closes the attempt: show its result. */
+        window.setTimeout(function () { window.location.reload(); }, (Number(bar.dataset.grace) + 2) * 1000);
+      }
+      return;
+    }
     var minutes = Math.floor(left / 60);
     var seconds = left % 60;
     clock.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
