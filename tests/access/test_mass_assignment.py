@@ -1,0 +1,128 @@
+"""Mass assignment: `role`, `roles`, `score`, `status`, `institution_id` or `is_admin` in a
+JSON body is refused (422, naming the field) wherever the endpoint does not take it; where an
+endpoint does take one, the caller may set it only within their rights."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.access.matrix import FIXED_PARAMS
+from tests.access.world import World, shared_world
+from tests.conftest import make_test_app
+
+PRIVILEGED = {
+    "role": "admin",
+    "roles": ["admin"],
+    "score": 100,
+    "status": "accepted",
+    "institution_id": 1,
+    "is_admin": True,
+}
+# Endpoints that take one of those fields on purpose, and the test below that shows who may.
+TAKEN_ON_PURPOSE = {
+    ("POST", "/api/v1/attempts/{attempt_id}/answers/{question_id}/grade", "score"): "grading",
+    ("POST", "/api/v1/courses", "institution_id"): "admins choose the course's institution",
+    ("POST", "/api/v1/placement/applications/{application_id}/status", "status"): "employer",
+    ("POST", "/api/v1/placement/surveys/{token}", "status"): "the graduate's work status",
+}
+
+
+def _json_operations() -> list[tuple[str, str, set[str]]]:
+    spec = make_test_app("sqlite://").test_client().get("/api/v1/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    found = []
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}) if method != "parameters" else {}
+            schema = body.get("content", {}).get("application/json", {}).get("schema")
+            if schema is None:
+                continue
+            while "$ref" in schema:
+                schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+            found.append((method.upper(), path, set(schema.get("properties", {}))))
+    return sorted(found, key=lambda op: (op[1], op[0]))
+
+
+OPERATIONS = _json_operations()
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return shared_world(tmp_path_factory)
+
+
+def _url(world: World, path: str) -> str:
+    values = {**FIXED_PARAMS, **world.params}
+    return re.sub(r"\{([^}]+)\}", lambda m: str(values[m.group(1)]), path)
+
+
+def test_every_privileged_field_an_endpoint_takes_was_decided():
+    taken = {
+        (method, path, name)
+        for method, path, fields in OPERATIONS
+        for name in fields & set(PRIVILEGED)
+    }
+    assert taken == set(TAKEN_ON_PURPOSE)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "fields"), OPERATIONS, ids=[f"{m} {p}" for m, p, _f in OPERATIONS]
+)
+def test_privileged_fields_are_refused(world, method, path, fields):
+    sent = {name: value for name, value in PRIVILEGED.items() if name not in fields}
+    response = world.app.test_client().open(
+        _url(world, path), method=method, json=sent, headers=world.headers("admin")
+    )
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    details = json.dumps(response.get_json()["error"]["details"])
+    assert [name for name in sent if f'"{name}"' not in details] == []
+
+
+def _post(world: World, url: str, who: str, body: dict[str, Any]) -> Any:
+    return world.app.test_client().post(url, json=body, headers=world.headers(who))
+
+
+def test_a_trainee_cannot_score_an_answer(world):
+    world.reset()
+    url = _url(world, "/api/v1/attempts/{attempt_id}/answers/{question_id}/grade")
+    response = _post(world, url, "trainee", {"score": 100})
+    assert response.status_code in (403, 404), response.get_data(as_text=True)[:300]
+
+
+def test_an_instructor_cannot_create_a_course_in_another_institution(world):
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    world.reset()
+    with world.app.app_context():
+        other = db.session.execute(
+            text("SELECT id FROM institutions WHERE slug = 'blk-bekasi'")
+        ).scalar()
+    body = {"institution_id": other, "title": "Las Listrik Dasar", "code": "LAS-01"}
+    response = _post(world, "/api/v1/courses", "instructor", body)
+    with world.app.app_context():
+        placed = db.session.execute(
+            text("SELECT count(*) FROM courses WHERE institution_id = :i"), {"i": other}
+        ).scalar()
+    assert placed == 0, f"{response.status_code}: a course was created in another institution"
+
+
+def test_a_trainee_cannot_set_the_status_of_their_application(world):
+    world.reset()
+    applied = _post(
+        world, _url(world, "/api/v1/placement/vacancies/{vacancy_id}/applications"), "trainee", {}
+    )
+    assert applied.status_code == 201
+    url = f"/api/v1/placement/applications/{applied.get_json()['id']}/status"
+    response = _post(world, url, "trainee", {"status": "hired"})
+    assert response.status_code in (403, 404), response.get_data(as_text=True)[:300]
+    shown = world.app.test_client().get(
+        f"/api/v1/placement/applications/{applied.get_json()['id']}",
+        headers=world.headers("trainee"),
+    )
+    assert shown.get_json()["status"] != "hired"
