@@ -150,5 +150,6 @@ def test_web_form_suggests_then_saves(world, client_as):
     assert saved.status_code == 302
     page = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "Pelatihan dahulu" in page and "Lanjutan" in page
+    assert f'href="/courses/{world["wide"].id}"' in page
     seeker_page = client_as(user=world["seeker"]).get("/placement/").get_data(as_text=True)
     assert "Pelatihan dahulu" in seeker_page

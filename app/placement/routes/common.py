@@ -42,6 +42,7 @@ def template_labels() -> dict:
         "sector_label": sector_label,
         "item_label": partial(vocab.label, vocab.ITEM_LABELS),
         "shown_value": shown_value,
+        "course_url": course_url,
         "pct": lambda value: "–" if value is None else f"{value:g}%",
     }
 
@@ -55,3 +56,14 @@ def shown_value(value: object) -> str:
     if isinstance(value, bool):
         return "✓" if value else "–"
     return str(value)
+
+
+def course_url(course_id: int) -> str | None:
+    """The catalogue page of a course, if the courses feature serves one."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for("courses.course_page", course_id=course_id)
+    except BuildError:
+        return None
