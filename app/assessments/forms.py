@@ -67,6 +67,11 @@ class ImportForm(FlaskForm):
     )
 
 
+class AssignAssessorForm(FlaskForm):
+    assessor_id = SelectField(_l("Assessor"), coerce=int)
+    cohort_id = SelectField(_l("Cohort"), coerce=int)
+
+
 class QuestionEditForm(FlaskForm):
     definition = TextAreaField(
         _l("Question (JSON)"), validators=[DataRequired(REQUIRED), Length(max=100_000)]

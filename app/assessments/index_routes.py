@@ -13,9 +13,10 @@ from wtforms.fields.choices import SelectChoice
 from app import nav
 from app.assessments import banks, bp
 from app.assessments import permissions as perm
-from app.assessments.forms import AssessmentForm, jakarta_to_utc
+from app.assessments.forms import AssessmentForm, AssignAssessorForm, jakarta_to_utc
 from app.assessments.models import Assessment, QuestionBank
-from app.courses.learning_models import Enrollment
+from app.auth.models import User, UserRole
+from app.courses.learning_models import Cohort, Enrollment
 from app.courses.models import Course
 from app.errors import AppError
 from app.extensions import db
@@ -98,3 +99,52 @@ def create(course_id: int):
     elif form.is_submitted():
         status = 422
     return render_template("assessments/create.html", course=course, form=form), status
+
+
+def assign_form(assessment: Assessment) -> AssignAssessorForm:
+    """The form that assigns one of the institution's assessors to a practical."""
+    form = AssignAssessorForm()
+    assessors = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == "assessor",
+            User.institution_id == assessment.course.institution_id,
+            User.is_active.is_(True),
+        )
+        .order_by(User.full_name)
+    )
+    form.assessor_id.choices = [SelectChoice(u.id, u.full_name) for u in assessors]
+    cohorts = db.session.scalars(
+        select(Cohort).where(Cohort.course_id == assessment.course_id).order_by(Cohort.starts_on)
+    )
+    form.cohort_id.choices = [SelectChoice(0, _("All trainees of the course"))] + [
+        SelectChoice(c.id, c.name) for c in cohorts
+    ]
+    return form
+
+
+@bp.route("/assessments/<int:assessment_id>/assessors", methods=["POST"])
+@login_required
+def assign(assessment_id: int):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not perm.can_assign_assessors(current_user, assessment):
+        abort(404)
+    form = assign_form(assessment)
+    if not form.validate_on_submit():
+        flash(_("Choose an assessor."), "error")
+    else:
+        try:
+            banks.assign_assessor(
+                current_user,
+                assessment,
+                db.session.get(User, form.assessor_id.data),
+                form.cohort_id.data or None,
+            )
+        except AppError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The assessor was assigned."), "success")
+    return redirect(url_for("assessments.show", assessment_id=assessment.id))

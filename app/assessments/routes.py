@@ -6,13 +6,15 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.assessments import attempts as svc
 from app.assessments import bp, grading, practical
 from app.assessments import permissions as perm
 from app.assessments.answer_form import answer_from_fields
 from app.assessments.forms import AppealForm
-from app.assessments.models import Assessment, Attempt, Judgement, Question
+from app.assessments.index_routes import assign_form
+from app.assessments.models import Assessment, AssessorAssignment, Attempt, Judgement, Question
 from app.assessments.views import attempt_view
 from app.auth.forms import EmptyForm
 from app.db import utcnow
@@ -46,6 +48,11 @@ def show(assessment_id: int):
         "can_grade": perm.can_grade(current_user, assessment.course),
         "can_assess": perm.can_assess(current_user, assessment),
     }
+    if assessment.is_practical and perm.can_assign_assessors(current_user, assessment):
+        context["assign_form"] = assign_form(assessment)
+        context["assignments"] = db.session.scalars(
+            select(AssessorAssignment).where(AssessorAssignment.assessment_id == assessment.id)
+        ).all()
     if enrollment is not None and not assessment.is_practical:
         context["attempts"] = svc.attempts_of(assessment, current_user.id)
         context["counted"] = grading.outcome(assessment, current_user.id)

@@ -152,3 +152,29 @@ def test_question_edit_page_corrects_the_key(app, client_as, world):
         question = db.session.get(Question, world.question_ids[1])
         assert (question.version, question.definition["correct"]) == (2, False)
     assert client_as("trainee").get(url).status_code == 404
+
+
+def test_assigning_an_assessor_from_the_practical_page(app, client_as, world, make_user):
+    from app.assessments.models import AssessorAssignment
+    from app.institutions.models import Institution
+
+    with app.app_context():
+        institution = db.session.get(Institution, world.institution_id)
+    newcomer = make_user("assessor", institution=institution, full_name="Rudi Asesor Baru")
+    client = client_as(user=world.instructor)
+    page = client.get(f"/assessments/{world.practical_id}").get_data(as_text=True)
+    assert "Rudi Asesor Baru" in page
+    before = count_rows(app, AssessorAssignment)
+    done = client.post(
+        f"/assessments/{world.practical_id}/assessors",
+        data={"assessor_id": str(newcomer.id), "cohort_id": "0"},
+    )
+    assert done.status_code == 302
+    assert count_rows(app, AssessorAssignment) == before + 1
+    trainee = client_as(user=world.trainee)
+    response = trainee.post(
+        f"/assessments/{world.practical_id}/assessors",
+        data={"assessor_id": str(newcomer.id), "cohort_id": "0"},
+    )
+    assert response.status_code == 404
+    assert count_rows(app, AssessorAssignment) == before + 1
