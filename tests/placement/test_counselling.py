@@ -153,3 +153,22 @@ def test_web_form_suggests_then_saves(world, client_as):
     assert f'href="/courses/{world["wide"].id}"' in page
     seeker_page = client_as(user=world["seeker"]).get("/placement/").get_data(as_text=True)
     assert "Pelatihan dahulu" in seeker_page
+
+
+def test_follow_up_is_marked_done_once_from_the_caseload(app, world, client_as, make_user):
+    with app.test_request_context():
+        session = counselling.record_session(
+            db.session.merge(world["officer"]),
+            db.session.merge(world["seeker"]),
+            readiness="ready",
+            route="work_now",
+            follow_up_on=local_today() + timedelta(days=1),
+        )
+        db.session.commit()
+        url = f"/placement/counselling/{session.id}/follow-up"
+    officer = client_as(user=world["officer"])
+    assert "Tindak lanjut selesai" in officer.get("/placement/caseload").get_data(as_text=True)
+    assert officer.post(url).status_code == 302
+    assert officer.post(url).status_code == 409
+    stranger = client_as("placement_officer")
+    assert stranger.post(url).status_code == 404

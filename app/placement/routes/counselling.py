@@ -30,7 +30,10 @@ def _officer():
 def caseload():
     rows = counselling.caseload(_officer())
     return render_template(
-        "placement/caseload.html", rows=rows, overdue=sum(r.overdue for r in rows)
+        "placement/caseload.html",
+        rows=rows,
+        overdue=sum(r.overdue for r in rows),
+        done_form=EmptyForm(),
     )
 
 
