@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,10 +20,13 @@ from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
 from app.audit.services import record
 from app.courses.learning_models import Enrollment
 from app.courses.models import CompetencyUnit
+from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def units_of(enrollment: Enrollment) -> list[CompetencyUnit]:
@@ -63,6 +67,8 @@ def _clean(result: str, evidence: str, judged_on: Any, place: str) -> dict[str, 
         errors["evidence"] = ["required"]
     if not isinstance(judged_on, date):
         errors["judged_on"] = ["required"]
+    elif judged_on > utcnow().astimezone(JAKARTA).date():
+        errors["judged_on"] = ["cannot be in the future"]
     if not (place or "").strip() or len(place) > 200:
         errors["place"] = ["required"]
     if errors:

@@ -6,13 +6,13 @@ certificate)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from app.assessments import attempts, practical
 from app.assessments.models import Assessment, AssessorAssignment, Question, QuestionBank
+from app.assessments.practical import JAKARTA
 from app.assessments.questions import registry
 from app.auth.models import User
 from app.auth.services import create_user
@@ -240,7 +240,7 @@ def _graduate(
                 unit.id,
                 result="K",
                 evidence="Observasi langsung dan portofolio: semua KUK terpenuhi.",
-                judged_on=date(2026, 11, 20),
+                judged_on=utcnow().astimezone(JAKARTA).date(),
                 place="Bengkel TIK BBPVP Bandung",
             )
 

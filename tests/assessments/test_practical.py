@@ -77,6 +77,17 @@ def test_trainee_and_foreign_assessor_cannot_judge(ctx, world, make_user):
             enrollment,
             world.unit_ids[0],
             result="K",
+            evidence="ok",
+            judged_on=date(2099, 1, 1),
+            place="Lab",
+        )
+    with pytest.raises(ValidationFailed):
+        practical.record_judgement(
+            _user(world.assessor),
+            assessment,
+            enrollment,
+            world.unit_ids[0],
+            result="K",
             evidence="",
             judged_on=date(2026, 11, 2),
             place="",

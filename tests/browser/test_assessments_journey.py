@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.assessments import attempts
 from app.assessments.models import Answer, Assessment, Attempt
+from app.assessments.practical import JAKARTA
 from app.assessments.seed import QUESTIONS
 from app.auth.services import create_user
 from app.courses.learning_models import Enrollment
@@ -129,7 +130,7 @@ def test_assessor_records_a_practical_judgement(live_server, page):
     card.locator("a.judge-link").first.click()
     page.check("input[name=result][value=K]")
     page.fill("textarea[name=evidence]", "Observasi: memasang dan menguji program sesuai KUK.")
-    page.fill("input[name=judged_on]", "2026-11-28")
+    page.fill("input[name=judged_on]", utcnow().astimezone(JAKARTA).date().isoformat())
     page.fill("input[name=place]", "Bengkel TIK")
     screenshot(page, "assessments-judgement-form")
     page.click("form button[type=submit].button >> nth=-1")
