@@ -9,6 +9,7 @@ from typing import Any
 
 from authlib.oauth2 import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -28,7 +29,7 @@ from app.certificates.schemas import (
 )
 from app.certificates.services import keys, verification
 from app.db import utcnow
-from app.errors import Forbidden, Unauthorized, ValidationFailed
+from app.errors import Forbidden, Unauthorized, ValidationFailed, envelope
 from app.extensions import db, limiter
 
 blp = Blueprint(
@@ -40,6 +41,12 @@ blp = Blueprint(
 )
 
 OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
+
+
+@blp.errorhandler(RecursionError)
+def _too_deep(_error: RecursionError) -> Response:
+    db.session.rollback()
+    return envelope(400, "bad_request", "The JSON is nested too deeply.")
 
 
 @blp.route("/credentials/verify", endpoint="verify")

@@ -163,3 +163,18 @@ def test_the_vc_api_is_documented(client):
     for path in ("/credentials/verify", "/credentials/issue", "/oauth/token"):
         assert path in paths
     assert "/api/v1/verify/{code}" in paths
+
+
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_deeply_nested_json_gets_a_4xx_not_a_5xx(client, depth):
+    body = '{"verifiableCredential": ' + '{"a":' * depth + "1" + "}" * depth + "}"
+    response = client.post("/credentials/verify", data=body, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert response.get_json()["error"]["message"]
+
+
+def test_numbers_jcs_cannot_canonicalise_fail_with_a_reason(client):
+    credential = {**_did_key_credential(), "big": 2**60}
+    result = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert result.status_code == 200
+    assert result.get_json()["verified"] is False and "RFC 8785" in result.get_json()["reason"]

@@ -186,10 +186,30 @@ def _ours(document: dict[str, Any]) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.credential_uid == uid[:64]))
 
 
+MAX_DEPTH = 64
+
+
+def _depth(value: Any) -> int:
+    """How deeply a JSON value nests, found without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def verify_credential(document: Any, now: datetime | None = None) -> dict[str, Any]:
     """VC-API verification of an eddsa-jcs-2022 credential: proof, status, validity."""
     if not isinstance(document, dict):
         raise ValidationFailed("The verifiableCredential must be a JSON object.")
+    if _depth(document) > MAX_DEPTH:
+        raise ValidationFailed(f"The credential nests deeper than {MAX_DEPTH} levels.")
     if not isinstance(document.get("proof"), dict):
         raise ValidationFailed("The credential has no proof object.")
     now = now or utcnow()
@@ -233,7 +253,7 @@ def verify_upload(data: bytes, now: datetime | None = None) -> dict[str, Any]:
         return _verify_pdf(data, now)
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValidationFailed("The file is neither a PDF nor credential JSON.") from exc
     result = verify_credential(document, now)
     cert = result["certificate"]
@@ -251,7 +271,7 @@ def _verify_pdf(data: bytes, now: datetime | None) -> dict[str, Any]:
     if embedded is not None:
         try:
             document = json.loads(embedded.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             reasons.append("the embedded credential is not valid JSON")
     else:
         reasons.append("the PDF carries no credential")
