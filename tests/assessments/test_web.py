@@ -143,3 +143,21 @@ def test_no_learner_response_leaks_keys_before_review(app, client, client_as, wo
     after = client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).get_json()
     assert "correct_ids" in _keys(after) and "feedback_html" in _keys(after)
     assert "mv memindahkan" in web.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+
+
+def test_overdue_attempt_is_closed_when_opened(app, client, client_as, world, token_for):
+    web = client_as(user=world.trainee)
+    attempt_id = _start_web(web, world)
+    with app.app_context():
+        db.session.get(Attempt, attempt_id).deadline = utcnow() - timedelta(minutes=2)
+        db.session.commit()
+    page = web.get(f"/attempts/{attempt_id}")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/result")
+    body = client.get(f"/api/v1/attempts/{attempt_id}", headers=token_for(world.trainee))
+    assert body.get_json()["status"] == "submitted"
+    assert body.get_json()["result"]["closed_by"] == "overdue"
+    late = web.post(
+        f"/attempts/{attempt_id}/save",
+        json={"question_id": world.question_ids[0], "seq": 9, "fields": {}},
+    )
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "attempt_closed"
