@@ -30,7 +30,7 @@ PASSWORD = "correct horse battery staple"
 _HASH: dict[str, str] = {}
 
 
-def test_database_url(tmp_dir: str) -> str:
+def database_url_for_run(tmp_dir: str) -> str:
     return database_url(os.environ.get("TEST_DATABASE_URL")) or f"sqlite:///{tmp_dir}/test.db"
 
 
@@ -66,7 +66,7 @@ def make_test_app(url: str, **overrides: Any) -> Flask:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     compile_catalogs()
     tmp = tmp_path_factory.mktemp("db")
-    url, drop = private_database(test_database_url(str(tmp)))
+    url, drop = private_database(database_url_for_run(str(tmp)))
     application = make_test_app(url, STORAGE_DIR=str(tmp / "storage"))
     with application.app_context():
         _db.create_all()

@@ -72,7 +72,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from app.seed import run as seed
 
     tmp = tmp_path_factory.mktemp("fuzz")
-    url, drop = conftest.private_database(conftest.test_database_url(str(tmp)))
+    url, drop = conftest.private_database(conftest.database_url_for_run(str(tmp)))
     application = conftest.make_test_app(
         url, STORAGE_DIR=str(tmp / "storage"), RATELIMIT_ENABLED=False
     )
