@@ -218,7 +218,8 @@ class Publish(MethodView):
     @blp.alt_response(409, description="No draft to publish")
     @blp.alt_response(422, description="The draft is empty or has a module without lessons")
     def post(self, course_id: int):
-        """Publish the draft: it is frozen, and the previous published version archived."""
+        """Publish the draft: it is frozen, and the previous published version archived.
+        An archived course without a draft returns to the catalogue on its published version."""
         course = editable(course_id)
         version = services.publish(current_api_user(), course)
         db.session.commit()

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
@@ -59,7 +60,7 @@ def manage():
             )
         else:
             query = query.where(Course.id.in_(mine))
-    courses = list(db.session.scalars(query.limit(500)))
+    courses = list(db.session.scalars(query.options(selectinload(Course.versions)).limit(500)))
     return render_template(
         "courses/manage.html", courses=courses, can_create=can_author(current_user)
     )

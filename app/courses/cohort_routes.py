@@ -67,7 +67,11 @@ def _cohorts_page(course: Course, form: CohortForm, enrol_form: StaffEnrolForm) 
     records = list(
         db.session.scalars(
             select(Enrollment)
-            .options(joinedload(Enrollment.user), joinedload(Enrollment.cohort))
+            .options(
+                joinedload(Enrollment.user),
+                joinedload(Enrollment.cohort),
+                joinedload(Enrollment.course_version),
+            )
             .where(Enrollment.course_id == course.id, Enrollment.status != "withdrawn")
             .order_by(Enrollment.status, Enrollment.created_at, Enrollment.id)
             .limit(2000)

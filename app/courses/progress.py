@@ -159,6 +159,16 @@ def resume_lesson(enrollment: Enrollment, modules: list[Module], done: set[int])
     )
 
 
+def neighbours(modules: list[Module], lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after `lesson` in the outline, across modules."""
+    lessons = [entry for module in modules for entry in module.lessons]
+    index = next(i for i, entry in enumerate(lessons) if entry.id == lesson.id)
+    return (
+        lessons[index - 1] if index > 0 else None,
+        lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
+
+
 def percents(enrollments: list[Enrollment]) -> dict[int, int]:
     """Course progress (percent of lessons done) of many enrolments, in two queries."""
     if not enrollments:

@@ -216,16 +216,15 @@ def lesson(course_id: int, lesson_id: int):
     if studying:
         progress.record_visit(record, item)
         db.session.commit()
-    lessons = [entry for module in version.modules for entry in module.lessons]
-    index = next(i for i, entry in enumerate(lessons) if entry.id == item.id)
+    previous, following = progress.neighbours(version.modules, item)
     return render_template(
         "courses/lesson.html",
         course=course,
         version=version,
         lesson=item,
         body=render_lesson_body(course.id, item.body),
-        previous=lessons[index - 1] if index > 0 else None,
-        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        previous=previous,
+        next=following,
         progress=progress.progress(record, version.modules) if studying else None,
         studying=studying,
         preview=not studying,

@@ -302,8 +302,6 @@ def _copy_version(source: CourseVersion, number: int) -> CourseVersion:
 def editable_version(user: User, course: Course) -> CourseVersion:
     """The course's draft, created by copying its latest version if there is none."""
     require_editor(user, course)
-    if course.status == "archived":
-        raise Conflict(_("This course is archived. Publish it again before editing."))
     draft = next((v for v in course.versions if v.status == "draft"), None)
     if draft is not None:
         return draft
@@ -364,6 +362,8 @@ def update_draft(
 def publish(user: User, course: Course) -> CourseVersion:
     require_editor(user, course)
     draft = next((v for v in course.versions if v.status == "draft"), None)
+    if draft is None and course.status == "archived" and course.published_version is not None:
+        return _republish(user, course)
     if draft is None:
         raise Conflict(_("There is no draft to publish."), details={"version": ["none"]})
     problems = [] if draft.modules else [_("Add at least one module with a lesson.")]
@@ -403,6 +403,16 @@ def publish(user: User, course: Course) -> CourseVersion:
     )
     log.info("user %s published course %s v%s", user.id, course.id, draft.number)
     return draft
+
+
+def _republish(user: User, course: Course) -> CourseVersion:
+    """Publishing an archived course without a draft puts it back in the catalogue."""
+    course.status, course.archived_at = "published", None
+    db.session.flush()
+    record("course.republish", actor=user, target=course, institution_id=course.institution_id)
+    version = course.published_version
+    assert version is not None  # noqa: S101 - checked by the caller
+    return version
 
 
 def _missing_files(course: Course, version: CourseVersion) -> list[str]:

@@ -77,7 +77,12 @@ def edit_unit(unit_id: int):
     unit = _unit_or_404(unit_id)
     if not can_edit_unit(current_user, unit):
         abort(403)
-    form = UnitForm(obj=unit, elements=elements_to_text(unit.elements))
+    initial = {"title_id": unit.title_id, "title_en": unit.title_en}
+    form = (
+        UnitForm(**initial, elements=elements_to_text(unit.elements))
+        if request.method == "GET"
+        else UnitForm()
+    )
     del form.code
     status = 200
     if form.validate_on_submit():

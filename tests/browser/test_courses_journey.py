@@ -84,7 +84,7 @@ def test_instructor_publishes_and_trainee_learns_on_a_phone(live_server, page, t
     page.click("nav >> text=Kursus")
     page.fill("input[name=q]", "smaw")
     page.click("form[role=search] button[type=submit]")
-    expect(page.locator("text=1 kursus ditemukan")).to_be_visible()
+    expect(page.locator("text=Kursus ditemukan: 1")).to_be_visible()
     page.click("text=Pengelasan SMAW Dasar")
     page.click("button:has-text('Daftar di kursus ini')")
     expect(page.locator("text=Anda sudah terdaftar. Selamat belajar!")).to_be_visible()

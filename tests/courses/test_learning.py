@@ -124,7 +124,7 @@ def test_cohort_waiting_list_and_promotion(app, client_as, make_course, make_coh
     first, second = client_as("trainee"), client_as("trainee")
     url = f"/courses/{built.id}"
     page = first.get(url).get_data(as_text=True)
-    assert "Sisa 1 kursi" in page
+    assert "Sisa kursi: 1" in page
     first.post(f"{url}/enrol", data={"cohort": cohort_id})
     response = second.post(f"{url}/enrol", data={"cohort": cohort_id}, follow_redirects=True)
     assert "daftar tunggu" in response.get_data(as_text=True)

@@ -176,3 +176,13 @@ def test_csv_import_through_the_api_refuses_other_institutions_units(
     assert response.status_code == 403
     assert response.get_json()["error"]["details"] == {"codes": ["TIK.OP01.002.01"]}
     assert count_rows(app, CompetencyUnit) == 1
+
+
+def test_an_empty_edit_form_is_a_clear_error(app, client_as, make_unit, make_institution):
+    owner = make_institution()
+    unit = make_unit("TIK.OP02.001.01", institution_id=owner.id, title_id="Judul lama")
+    insider = client_as("instructor", institution=owner)
+    response = insider.post(f"/units/{unit.id}/edit", data={})
+    assert response.status_code == 422
+    with app.app_context():
+        assert _db.session.get(CompetencyUnit, unit.id).title_id == "Judul lama"

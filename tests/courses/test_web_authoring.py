@@ -274,3 +274,17 @@ def test_lesson_form_errors_are_shown(app, client_as, make_course):
     assert response.status_code == 422
     assert 'class="error"' in response.get_data(as_text=True)
     assert count_rows(app, Lesson) == before
+
+
+def test_archive_and_restore(app, client, client_as, make_course):
+    built = make_course(title="Kursus Lama")
+    author = client_as(user=built.instructor)
+    author.post(f"/courses/{built.id}/archive")
+    assert "Kursus Lama" not in client.get("/courses").get_data(as_text=True)
+    page = client.get(f"/courses/{built.id}").get_data(as_text=True)
+    assert "tidak lagi menerima peserta baru" in page
+    author.post(f"/courses/{built.id}/publish")
+    assert "Kursus Lama" in client.get("/courses").get_data(as_text=True)
+    with app.app_context():
+        course = _db.session.get(Course, built.id)
+        assert course.status == "published" and course.archived_at is None
