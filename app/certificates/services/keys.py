@@ -43,14 +43,20 @@ def _kek() -> str:
     return kek
 
 
+def _issuers_prefix() -> str:
+    return did_web(urlsplit(current_app.config["BASE_URL"]).netloc, "institutions")
+
+
 def issuer_did(institution: Institution) -> str:
     """`did:web:<host>:institutions:<slug>` (a port is percent-encoded as %3A)."""
-    host = urlsplit(current_app.config["BASE_URL"]).netloc
-    return did_web(host, "institutions", institution.slug)
+    return did_web(
+        urlsplit(current_app.config["BASE_URL"]).netloc, "institutions", institution.slug
+    )
 
 
 def institution_for_did(did: str) -> Institution | None:
-    prefix = issuer_did(Institution(slug="")).rstrip(":")
+    """Our institution whose issuer DID this is, or None."""
+    prefix = _issuers_prefix()
     if not did.startswith(prefix + ":"):
         return None
     slug = did[len(prefix) + 1 :]
