@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from app import nav
 from app.certificates import jobs, oauth
@@ -18,9 +18,8 @@ from app.certificates.models import BulkIssueJob, Certificate
 from app.certificates.permissions import can_manage_certificates
 from app.certificates.services import keys, lifecycle
 from app.certificates.services.issuance import issue_certificate
-from app.certificates.services.verification import certificate_status
+from app.certificates.services.overview import admin_overview
 from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
@@ -66,42 +65,16 @@ def _guard() -> None:
 @bp.route("/")
 def index():
     institution = _institution()
-    in_institution = Course.institution_id == institution.id
-    has_cert = exists().where(Certificate.enrollment_id == Enrollment.id)
-    waiting = db.session.scalars(
-        select(Enrollment)
-        .join(Course)
-        .where(in_institution, Enrollment.status == "completed")
-        .where(~has_cert)
-        .order_by(Enrollment.completed_at.desc())
-        .limit(50)
-    ).all()
-    certificates = db.session.scalars(
-        select(Certificate)
-        .where(Certificate.institution_id == institution.id)
-        .order_by(Certificate.id.desc())
-        .limit(100)
-    ).all()
+    institutions = (
+        db.session.scalars(select(Institution).order_by(Institution.name)).all()
+        if current_user.is_admin
+        else []
+    )
     return render_template(
         "certificates/admin.html",
         institution=institution,
-        institutions=db.session.scalars(select(Institution).order_by(Institution.name)).all()
-        if current_user.is_admin
-        else [],
-        waiting=waiting,
-        cohorts=db.session.scalars(select(Cohort).join(Course).where(in_institution)).all(),
-        jobs=db.session.scalars(
-            select(BulkIssueJob)
-            .where(BulkIssueJob.institution_id == institution.id)
-            .order_by(BulkIssueJob.id.desc())
-            .limit(5)
-        ).all(),
-        certificates=[(c, certificate_status(c)) for c in certificates],
-        keys=keys.credential_keys(institution),
-        document_cert=keys.current_document_cert(institution),
-        clients=db.session.scalars(
-            select(oauth.OAuthClient).where(oauth.OAuthClient.institution_id == institution.id)
-        ).all(),
+        institutions=institutions,
+        **admin_overview(institution),
     )
 
 
