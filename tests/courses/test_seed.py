@@ -19,7 +19,9 @@ def _counts() -> list[int]:
     return [_db.session.scalar(select(func.count()).select_from(m)) for m in MODELS]
 
 
-def test_seed_courses_twice(app, db):
+def test_seed_courses_twice(app, db, monkeypatch):
+    # the demo accounts' password hashing is the foundation's to test, and slow
+    monkeypatch.setattr("app.auth.services.hash_password", lambda password: "not-a-hash")
     with app.test_request_context():
         report = SeedReport()
         seed_foundation(report)
