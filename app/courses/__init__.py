@@ -14,4 +14,10 @@ nav.add(
     "courses.manage", _l("Authoring"), roles=("instructor", "institution_admin", "admin"), order=22
 )
 
-from app.courses import authoring_routes, cohort_routes, routes, unit_routes  # noqa: E402,F401
+from app.courses import (  # noqa: E402,F401
+    authoring_routes,
+    cohort_routes,
+    outline_routes,
+    routes,
+    unit_routes,
+)

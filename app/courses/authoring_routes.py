@@ -1,9 +1,10 @@
-"""Web pages for authors: create a course, edit its draft (details, modules, lessons,
-files), reorder, preview, publish, archive, choose instructors, export and import."""
+"""Web pages for authors: create a course, edit the details of its draft, publish, archive,
+choose instructors and enrolment settings, export and import. The outline (modules,
+lessons, files) is in outline_routes.py."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,29 +14,29 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.auth.models import User, UserRole
 from app.auth.permissions import require_roles
-from app.courses import attachments, bp, outline, packaging, services
+from app.courses import attachments, bp, packaging, services
 from app.courses.catalogue import load_version
 from app.courses.forms import (
     CourseForm,
     CourseImportForm,
     InstructorsForm,
-    LessonForm,
     ModuleForm,
-    MoveLessonForm,
     SettingsForm,
     UploadForm,
     VersionForm,
 )
 from app.courses.models import Course, course_instructors
 from app.courses.permissions import AUTHOR_ROLES, can_author, can_manage_instructors
-from app.courses.web import editable_course, flash_error, form_error
+from app.courses.web import (
+    author_url,
+    button_action,
+    editable_course,
+    flash_error,
+    form_error,
+)
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
-
-
-def _author_url(course: Course) -> str:
-    return url_for("courses.author", course_id=course.id)
 
 
 def _institution_choices() -> list[SelectChoice]:
@@ -109,7 +110,7 @@ def new_course():
         else:
             db.session.commit()
             flash(_("Course created. Now add its modules and lessons."), "success")
-            return redirect(_author_url(course), 303)
+            return redirect(author_url(course), 303)
     elif request.method == "POST":
         status = 422
     return render_template("courses/course_form.html", form=form, course=None), status
@@ -157,7 +158,7 @@ def start_draft(course_id: int):
         else:
             db.session.commit()
             flash(_("Draft version %(number)s started.", number=version.number), "success")
-    return redirect(_author_url(course), 303)
+    return redirect(author_url(course), 303)
 
 
 @bp.route("/courses/<int:course_id>/details", methods=["GET", "POST"])
@@ -189,7 +190,7 @@ def edit_details(course_id: int):
         else:
             db.session.commit()
             flash(_("Course details saved in the draft."), "success")
-            return redirect(_author_url(course), 303)
+            return redirect(author_url(course), 303)
     elif request.method == "POST":
         status = 422
     return render_template("courses/course_form.html", form=form, course=course), status
@@ -208,7 +209,7 @@ def edit_settings(course_id: int):
         )
         db.session.commit()
         flash(_("Enrolment settings saved."), "success")
-    return redirect(_author_url(course), 303)
+    return redirect(author_url(course), 303)
 
 
 @bp.route("/courses/<int:course_id>/instructors", methods=["POST"])
@@ -224,207 +225,13 @@ def edit_instructors(course_id: int):
         else:
             db.session.commit()
             flash(_("Instructors saved."), "success")
-    return redirect(_author_url(course), 303)
-
-
-@bp.route("/courses/<int:course_id>/modules", methods=["POST"])
-def add_module(course_id: int):
-    course = editable_course(course_id)
-    form = ModuleForm()
-    if not form.validate_on_submit():
-        flash(_("Give the module a title."), "error")
-        return redirect(_author_url(course), 303)
-    try:
-        outline.add_module(current_user, course, form.title.data, form.summary.data or "")
-    except AppError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("Module added."), "success")
-    return redirect(_author_url(course), 303)
-
-
-@bp.route("/courses/<int:course_id>/modules/<int:module_id>/edit", methods=["GET", "POST"])
-def edit_module(course_id: int, module_id: int):
-    course = editable_course(course_id)
-    module = _or_404(outline.get_module, course, module_id)
-    form = ModuleForm(obj=module)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            outline.update_module(current_user, module, form.title.data, form.summary.data or "")
-        except AppError as error:
-            form_error(form, error)
-            status = 409 if error.status == 409 else 422
-        else:
-            db.session.commit()
-            return redirect(_author_url(course), 303)
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "courses/module_form.html", form=form, course=course, module=module
-    ), status
-
-
-def _or_404(getter, course: Course, item_id: int):
-    try:
-        return getter(course, item_id)
-    except AppError:
-        abort(404)
-
-
-def _button(course: Course, action, success: str | None = None):
-    """Run a one-button action (move, delete, publish...) and go back to the author page."""
-    if EmptyForm().validate_on_submit():
-        try:
-            action()
-        except AppError as error:
-            flash_error(error)
-            return redirect(_author_url(course), 303)
-        db.session.commit()
-        if success:
-            flash(success, "success")
-    return redirect(_author_url(course), 303)
-
-
-def _offset() -> int:
-    return -1 if request.form.get("direction") == "up" else 1
-
-
-@bp.route("/courses/<int:course_id>/modules/<int:module_id>/move", methods=["POST"])
-def move_module(course_id: int, module_id: int):
-    course = editable_course(course_id)
-    module = _or_404(outline.get_module, course, module_id)
-    return _button(course, lambda: outline.move_module(current_user, module, _offset()))
-
-
-@bp.route("/courses/<int:course_id>/modules/<int:module_id>/delete", methods=["POST"])
-def delete_module(course_id: int, module_id: int):
-    course = editable_course(course_id)
-    module = _or_404(outline.get_module, course, module_id)
-    return _button(
-        course, lambda: outline.delete_module(current_user, module), _("Module deleted.")
-    )
-
-
-@bp.route("/courses/<int:course_id>/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
-def new_lesson(course_id: int, module_id: int):
-    course = editable_course(course_id)
-    module = _or_404(outline.get_module, course, module_id)
-    form = LessonForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            outline.add_lesson(current_user, module, **_lesson_values(form))
-        except AppError as error:
-            form_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("Lesson added."), "success")
-            return redirect(_author_url(course), 303)
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "courses/lesson_form.html", form=form, course=course, module=module, lesson=None
-    ), status
-
-
-def _lesson_values(form: LessonForm) -> dict:
-    return {
-        "title": form.title.data,
-        "body": form.body.data or "",
-        "duration_minutes": form.duration_minutes.data,
-        "required": form.required.data,
-    }
-
-
-@bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
-def edit_lesson(course_id: int, lesson_id: int):
-    course = editable_course(course_id)
-    lesson = _or_404(outline.get_lesson, course, lesson_id)
-    form = LessonForm(obj=lesson)
-    move_form = MoveLessonForm(formdata=None, module=lesson.module_id)
-    move_form.module.choices = [
-        SelectChoice(str(m.id), m.title) for m in lesson.module.version.modules
-    ]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            outline.update_lesson(current_user, lesson, **_lesson_values(form))
-        except AppError as error:
-            form_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("Lesson saved."), "success")
-            return redirect(_author_url(course), 303)
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "courses/lesson_form.html",
-        form=form,
-        move_form=move_form,
-        course=course,
-        module=lesson.module,
-        lesson=lesson,
-        files=attachments.for_course(course.id),
-    ), status
-
-
-@bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/move", methods=["POST"])
-def move_lesson(course_id: int, lesson_id: int):
-    course = editable_course(course_id)
-    lesson = _or_404(outline.get_lesson, course, lesson_id)
-    target = request.form.get("module", type=int)
-    if target:
-        module = _or_404(outline.get_module, course, target)
-        return _button(
-            course, lambda: outline.move_lesson_to(current_user, lesson, module), _("Lesson moved.")
-        )
-    return _button(course, lambda: outline.move_lesson(current_user, lesson, _offset()))
-
-
-@bp.route("/courses/<int:course_id>/lessons/<int:lesson_id>/delete", methods=["POST"])
-def delete_lesson(course_id: int, lesson_id: int):
-    course = editable_course(course_id)
-    lesson = _or_404(outline.get_lesson, course, lesson_id)
-    return _button(
-        course, lambda: outline.delete_lesson(current_user, lesson), _("Lesson deleted.")
-    )
-
-
-@bp.route("/courses/<int:course_id>/attachments", methods=["POST"])
-def upload(course_id: int):
-    course = editable_course(course_id)
-    form = UploadForm()
-    if not form.validate_on_submit():
-        flash(_("Choose a file to upload."), "error")
-        return redirect(_author_url(course) + "#files", 303)
-    try:
-        item = attachments.add_attachment(
-            current_user, course, form.file.data.filename or "", form.file.data.read()
-        )
-    except AppError as error:
-        flash_error(error)
-        return redirect(_author_url(course) + "#files", 303)
-    db.session.commit()
-    flash(_("Uploaded. Use it in a lesson as: %(snippet)s", snippet=_snippet(item)), "success")
-    return redirect(_author_url(course) + "#files", 303)
-
-
-def _snippet(item) -> str:
-    return (
-        f"![{item.name}](attachment:{item.name})"
-        if item.is_image
-        else f"[{item.name}](attachment:{item.name})"
-    )
+    return redirect(author_url(course), 303)
 
 
 @bp.route("/courses/<int:course_id>/publish", methods=["POST"])
 def publish(course_id: int):
     course = editable_course(course_id)
-    return _button(
+    return button_action(
         course, lambda: services.publish(current_user, course), _("The course is published.")
     )
 
@@ -432,7 +239,7 @@ def publish(course_id: int):
 @bp.route("/courses/<int:course_id>/archive", methods=["POST"])
 def archive(course_id: int):
     course = editable_course(course_id)
-    return _button(
+    return button_action(
         course, lambda: services.archive(current_user, course), _("The course is archived.")
     )
 
@@ -465,7 +272,7 @@ def import_course():
         else:
             db.session.commit()
             flash(_("Course imported."), "success")
-            return redirect(_author_url(course), 303)
+            return redirect(author_url(course), 303)
     elif request.method == "POST":
         status = 422
     return render_template("courses/import.html", form=form), status

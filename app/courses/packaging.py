@@ -39,8 +39,9 @@ from app.courses.models import (
 )
 from app.courses.package_checks import FORMAT, FORMAT_VERSION, MANIFEST, check_package, read_package
 from app.courses.permissions import can_author_for
-from app.courses.services import clean_code, require_editor
+from app.courses.services import require_editor
 from app.courses.units import unit_by_code
+from app.courses.validation import clean_code
 from app.db import utcnow
 from app.errors import Conflict, Forbidden
 from app.extensions import db

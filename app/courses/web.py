@@ -3,12 +3,14 @@ service's error on a form or as a message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth.forms import EmptyForm
 from app.courses import attachments
 from app.courses.catalogue import load_course
 from app.courses.content import render_markdown
@@ -56,6 +58,32 @@ def flash_error(error: AppError) -> None:
         if key == "publish":
             for value in values:
                 flash(value, "error")
+
+
+def author_url(course: Course) -> str:
+    return url_for("courses.author", course_id=course.id)
+
+
+def or_404(getter: Callable[[Course, int], Any], course: Course, item_id: int) -> Any:
+    """The item a service getter finds in the course, or 404."""
+    try:
+        return getter(course, item_id)
+    except AppError:
+        abort(404)
+
+
+def button_action(course: Course, action: Callable[[], Any], success: str | None = None) -> Any:
+    """Run a one-button action (move, delete, publish...) and go back to the author page."""
+    if EmptyForm().validate_on_submit():
+        try:
+            action()
+        except AppError as error:
+            flash_error(error)
+            return redirect(author_url(course), 303)
+        db.session.commit()
+        if success:
+            flash(success, "success")
+    return redirect(author_url(course), 303)
 
 
 def render_lesson_body(course_id: int, body: str) -> Any:
