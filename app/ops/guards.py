@@ -8,15 +8,17 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-BIGINT_MAX = 2**63 - 1
+# Every id column is an INTEGER: 32 bits on PostgreSQL, where a larger value in a query is an
+# error (SQLite takes 64 bits, and Python ints past that overflow its driver).
+INTEGER_MAX = 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` that matches only values a BIGINT can hold: `/x/99999999999999999999999`
-    is a 404, not an overflow inside the database driver (a 500)."""
+    """`<int:...>` that matches only values an INTEGER column can hold: `/x/99999999999`
+    is a 404, not an error inside the database driver."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", BIGINT_MAX)
+        kwargs.setdefault("max", INTEGER_MAX)
         super().__init__(map, *args, **kwargs)
 
 
