@@ -135,3 +135,31 @@ def test_the_log_never_holds_a_password_token_or_key(app, client, make_user):
             assert secret not in dump
         assert "$argon2" not in dump
         assert "-----BEGIN" not in dump
+
+
+def test_an_event_says_who_when_from_where_and_what(app, client, make_user, make_institution):
+    from app.extensions import limiter
+
+    with app.app_context():
+        limiter.reset()
+    institution = make_institution()
+    admin = make_user("institution_admin", institution=institution)
+    client.post("/login", data={"email": admin.email, "password": PASSWORD})
+    response = client.post(
+        "/staff",
+        data={
+            "full_name": "Instruktur Baru",
+            "email": "instruktur.baru@contoh.id",
+            "password": "frasa sandi yang cukup panjang",
+            "instructor": "y",
+        },
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff.create"))
+        assert event.actor_id == admin.id and event.actor_email == admin.email
+        assert event.institution_id == institution.id
+        assert event.ip == "203.0.113.7"
+        assert event.at is not None and event.at.tzinfo is not None
+        assert event.target_type == "User" and event.after == {"roles": ["instructor"]}
