@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import g, request
 from flask_smorest import Api as SmorestApi
 
@@ -33,8 +34,33 @@ class Api(SmorestApi):
         """app.errors registers the handlers that speak the envelope."""
 
 
+ERROR_REF = {"$ref": "#/components/schemas/Error"}  # ErrorSchema, as flask-smorest names it
+
+
+class ErrorEnvelopePlugin(BasePlugin):
+    """Every documented 4xx/5xx response that names no body gets the envelope's schema, so the
+    OpenAPI document says what every error looks like. OAuth's token endpoint keeps the
+    RFC 6749 error format and documents its own."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, **kwargs: Any
+    ) -> None:
+        if not operations or (path or "").startswith("/oauth/"):
+            return
+        for operation in operations.values():
+            for status, response in (operation.get("responses") or {}).items():
+                if (
+                    str(status)[:1] in ("4", "5")
+                    and isinstance(response, dict)
+                    and "content" not in response
+                    and "$ref" not in response
+                ):
+                    response["content"] = {"application/json": {"schema": ERROR_REF}}
+
+
 api = Api(
     spec_kwargs={
+        "extra_plugins": [ErrorEnvelopePlugin()],
         "info": {
             "description": "Kompeten: courses, assessments, signed competency certificates "
             "and placement. Authenticate with `POST /api/v1/auth/tokens` and send "

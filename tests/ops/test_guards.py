@@ -50,3 +50,20 @@ def test_values_no_column_can_hold_are_a_422(raising_app, path, caplog):
 
 def test_other_overflows_stay_internal_errors(raising_app):
     assert raising_app.test_client().get("/api/v1/other-overflow").status_code == 500
+
+
+def test_every_documented_error_is_the_envelope(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    missing = [
+        (method, path, status)
+        for path, item in spec["paths"].items()
+        if not path.startswith("/oauth/")
+        for method, operation in item.items()
+        if method != "parameters"
+        for status, response in operation["responses"].items()
+        if status[:1] in ("4", "5")
+        and "$ref" not in response
+        and response.get("content", {}).get("application/json", {}).get("schema")
+        != {"$ref": "#/components/schemas/Error"}
+    ]
+    assert missing == []
