@@ -142,3 +142,27 @@ def test_two_clicks_on_one_application_move_it_once(app, committed_db):
     assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Placement)) == 1
+
+
+def test_applying_twice_at_once_makes_one_application(app, committed_db):
+    with app.app_context():
+        seeker, cert = _graduate_with_certificate()
+        owner = _user("hrd2.race@contoh.id", "employer")
+        company = Company(owner_id=owner.id, name="PT Ganda", verified_at=utcnow())
+        db.session.add(company)
+        db.session.flush()
+        vacancy = Vacancy(
+            company_id=company.id, title="Teknisi", closes_on=utcnow().date() + timedelta(days=9)
+        )
+        db.session.add(vacancy)
+        db.session.commit()
+        ids = (seeker.id, vacancy.id, cert.id)
+
+    def apply(_n: int) -> None:
+        user = db.session.get(User, ids[0])
+        applications.apply(user, db.session.get(Vacancy, ids[1]), [ids[2]])
+
+    errors = _race(app, 4, apply)
+    assert len(errors) == 3 and all(getattr(e, "status", None) == 409 for e in errors)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
