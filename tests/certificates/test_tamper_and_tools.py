@@ -116,3 +116,25 @@ def test_a_credential_from_the_wrong_issuer_fails(app, client, completed):
     forged["issuer"]["id"] = "did:web:evil.example"
     result = _verify_json(client, forged)
     assert result["verified"] is False and "not controlled by issuer" in result["reason"]
+
+
+def test_a_credential_changed_in_the_database_fails_even_after_a_good_verification(
+    app, client, completed
+):
+    """The signature check is remembered per content: a changed credential is new content."""
+    from app.certificates.models import Certificate
+    from app.extensions import db
+
+    cert = issue(app, completed(), with_pdf=False)
+    first = client.get(f"/api/v1/verify/{cert.code}").get_json()
+    assert first["status"] == "valid" and first["checks"]["signature"] is True
+    with app.app_context():
+        row = db.session.get(Certificate, cert.id)
+        changed = copy.deepcopy(row.credential)
+        changed["credentialSubject"]["achievement"]["name"] = "Ahli Nuklir"
+        row.credential = changed
+        db.session.commit()
+    second = client.get(f"/api/v1/verify/{cert.code}").get_json()
+    assert second["status"] == "invalid"
+    assert second["checks"]["signature"] is False
+    assert second["reasons"]

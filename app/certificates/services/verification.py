@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -122,6 +124,43 @@ class CertificateReport:
     reasons: list[str] = field(default_factory=list)
 
 
+_PROOF_MEMO: OrderedDict[str, tuple[bool, str | None]] = OrderedDict()
+_PROOF_MEMO_SIZE = 4096
+_proof_memo_lock = threading.Lock()
+
+
+def _proof_memo_key(credential: Any, method: str, public_multibase: str) -> str | None:
+    """A digest of exactly what the signature check depends on: the credential's content and
+    the public key it is checked against. Any change to either gives another key."""
+    proof = credential.get("proof") if isinstance(credential, dict) else None
+    if not isinstance(proof, dict) or proof.get("verificationMethod") != method:
+        return None
+    content = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{method}\0{public_multibase}\0{content}".encode()).hexdigest()
+
+
+def _verify_own_proof(
+    credential: Any, method: str, public_multibase: str, resolve: Callable
+) -> tuple[bool, str | None]:
+    """verify_proof, remembered per content: verifying the same bytes with the same key always
+    gives the same answer, so a scanned certificate's signature is checked once per process.
+    Status, dates and key compromise are not part of it: they are read fresh every time."""
+    memo_key = _proof_memo_key(credential, method, public_multibase)
+    if memo_key is not None:
+        with _proof_memo_lock:
+            if memo_key in _PROOF_MEMO:
+                _PROOF_MEMO.move_to_end(memo_key)
+                return _PROOF_MEMO[memo_key]
+    result = verify_proof(credential, resolve)
+    outcome = (result.verified, result.reason)
+    if memo_key is not None:
+        with _proof_memo_lock:
+            _PROOF_MEMO[memo_key] = outcome
+            while len(_PROOF_MEMO) > _PROOF_MEMO_SIZE:
+                _PROOF_MEMO.popitem(last=False)
+    return outcome
+
+
 def verify_certificate(cert: Certificate, now: datetime | None = None) -> CertificateReport:
     """The checks the verification page shows: signature, issuer key, status, dates."""
     now = now or utcnow()
@@ -134,16 +173,18 @@ def verify_certificate(cert: Certificate, now: datetime | None = None) -> Certif
             return decode_ed25519_public_multikey(key.public_key_multibase)
         return general(method)
 
-    proof = verify_proof(cert.credential, resolve)
+    verified, reason = _verify_own_proof(
+        cert.credential, own_method, key.public_key_multibase, resolve
+    )
     compromised = _compromised_for(key, cert.issued_at)
     status = certificate_status(cert, now)
     checks = {
-        "signature": proof.verified,
+        "signature": verified,
         "issuer_key": key.institution_id == cert.institution_id and compromised is None,
         "status": status not in ("revoked", "suspended", "superseded"),
         "dates": cert.valid_from <= now < cert.valid_until,
     }
-    reasons = [] if proof.verified else [proof.reason or "the proof does not verify"]
+    reasons = [] if verified else [reason or "the proof does not verify"]
     if compromised:
         reasons = [compromised]
     if not (checks["signature"] and checks["issuer_key"]):
