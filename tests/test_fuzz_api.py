@@ -31,7 +31,9 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 )
 
 from app.extensions import db as _db  # noqa: E402
+from app.extensions import limiter  # noqa: E402
 from tests import conftest  # noqa: E402
+from tests.access.world import NO_LIMITS  # noqa: E402
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "3"))
 DEMO_USERS = {
@@ -73,9 +75,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     tmp = tmp_path_factory.mktemp("fuzz")
     url, drop = conftest.private_database(conftest.database_url_for_run(str(tmp)))
-    application = conftest.make_test_app(
-        url, STORAGE_DIR=str(tmp / "storage"), RATELIMIT_ENABLED=False
-    )
+    application = conftest.make_test_app(url, STORAGE_DIR=str(tmp / "storage"), **NO_LIMITS)
     with application.app_context():
         _db.create_all()
         seed()
@@ -202,6 +202,7 @@ def fuzz(operation: Any, identities: Identities, max_examples: int) -> list[str]
 )
 def test_fuzz_operation(fuzz_schema, identities, method, path):
     operation = fuzz_schema[path][method]
+    limiter.reset()  # fixed limits (30 per minute) must not turn later examples into 429s
     failures = fuzz(operation, identities, MAX_EXAMPLES)
     assert not failures, failures[-1]
 

@@ -65,6 +65,12 @@ PARAM_TABLES = {
     "token_id": "api_tokens",
 }
 MISSING = 987654  # an id no table holds: the route answers 404
+# Limits high enough never to answer 429 here, set per app: RATELIMIT_ENABLED=False would
+# switch off the one shared limiter for every other test's app too.
+NO_LIMITS = {
+    "LOGIN_RATE_LIMIT": "100000 per minute",
+    "VERIFY_RATE_LIMIT": "100000 per minute",
+}
 
 
 @dataclass
@@ -124,8 +130,7 @@ def build_world(tmp: Path) -> World:
     from app.seed import run as seed
 
     db_file = tmp / "world.db"
-    app = make_test_app(f"sqlite:///{db_file}", STORAGE_DIR=str(tmp / "storage"))
-    app.config["RATELIMIT_ENABLED"] = False
+    app = make_test_app(f"sqlite:///{db_file}", STORAGE_DIR=str(tmp / "storage"), **NO_LIMITS)
     world = World(app=app, db_file=db_file, pristine=tmp / "pristine.db")
     with app.app_context():
         db.create_all()
