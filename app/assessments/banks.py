@@ -20,10 +20,12 @@ from app.assessments.models import (
     Assessment,
     AssessorAssignment,
     Attempt,
+    Judgement,
     Question,
     QuestionBank,
 )
 from app.assessments.questions import QuestionDefinitionError, UnknownQuestionTypeError, registry
+from app.audit.services import record
 from app.auth.models import User
 from app.courses.learning_models import Cohort
 from app.courses.models import CompetencyUnit, Course, Module
@@ -235,6 +237,53 @@ def create_assessment(user: User, course: Course, **fields: Any) -> Assessment:
     db.session.add(assessment)
     db.session.flush()
     return assessment
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def update_assessment(user: User, assessment: Assessment, **fields: Any) -> Assessment:
+    """Change an assessment's settings. Its kind is fixed once anyone has sat or been judged
+    on it, because attempts and judgements mean different things for each kind."""
+    require_author(user, assessment.course)
+    fields = {k: v for k, v in fields.items() if k in ASSESSMENT_FIELDS}
+    if fields.get("requires_id") == assessment.id:
+        raise ValidationFailed(
+            _("An assessment cannot be its own prerequisite."),
+            details={"requires_id": ["itself"]},
+        )
+    if fields.get("kind", assessment.kind) != assessment.kind and _has_activity(assessment):
+        raise ValidationFailed(
+            _("The kind cannot change once trainees have sat or been judged on it."),
+            details={"kind": ["in use"]},
+        )
+    current = {name: getattr(assessment, name) for name in ASSESSMENT_FIELDS}
+    _check_assessment(assessment.course, {**current, **fields})
+    changed = {k: v for k, v in fields.items() if current[k] != v}
+    for name, value in changed.items():
+        setattr(assessment, name, value)
+    if changed:
+        record(
+            "assessment.update",
+            actor=user,
+            institution_id=assessment.course.institution_id,
+            target=assessment,
+            before={k: _plain(current[k]) for k in changed},
+            after={k: _plain(v) for k, v in changed.items()},
+        )
+    db.session.flush()
+    return assessment
+
+
+def _has_activity(assessment: Assessment) -> bool:
+    attempt = db.session.scalar(
+        select(Attempt.id).where(Attempt.assessment_id == assessment.id).limit(1)
+    )
+    judgement = db.session.scalar(
+        select(Judgement.id).where(Judgement.assessment_id == assessment.id).limit(1)
+    )
+    return attempt is not None or judgement is not None
 
 
 def assign_assessor(

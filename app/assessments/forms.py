@@ -97,6 +97,13 @@ def jakarta_to_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=ZoneInfo("Asia/Jakarta")).astimezone(UTC)
 
 
+def utc_to_jakarta(value: datetime | None) -> datetime | None:
+    """A stored UTC time as the naive WIB time the form shows."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo("Asia/Jakarta")).replace(tzinfo=None)
+
+
 class AssessmentForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = RadioField(

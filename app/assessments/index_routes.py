@@ -13,7 +13,12 @@ from wtforms.fields.choices import SelectChoice
 from app import nav
 from app.assessments import banks, bp
 from app.assessments import permissions as perm
-from app.assessments.forms import AssessmentForm, AssignAssessorForm, jakarta_to_utc
+from app.assessments.forms import (
+    AssessmentForm,
+    AssignAssessorForm,
+    jakarta_to_utc,
+    utc_to_jakarta,
+)
 from app.assessments.models import Assessment, QuestionBank
 from app.auth.models import User, UserRole
 from app.courses.learning_models import Cohort, Enrollment
@@ -58,13 +63,15 @@ def index():
     )
 
 
-@bp.route("/assessments/course/<int:course_id>/new", methods=["GET", "POST"])
-@login_required
-def create(course_id: int):
-    course = db.session.get(Course, course_id)
-    if course is None or not perm.can_author(current_user, course):
-        abort(404)
-    form = AssessmentForm()
+def _settings_form(course: Course, assessment: Assessment | None = None) -> AssessmentForm:
+    """The settings form, with the course's banks and tests (never the assessment itself)
+    as choices; for an existing assessment, filled from it, times shown in WIB."""
+    form = AssessmentForm(obj=assessment) if assessment else AssessmentForm()
+    if assessment is not None and not form.is_submitted():
+        form.bank_id.data = assessment.bank_id or 0
+        form.requires_id.data = assessment.requires_id or 0
+        form.opens_at.data = utc_to_jakarta(assessment.opens_at)
+        form.closes_at.data = utc_to_jakarta(assessment.closes_at)
     course_banks = db.session.scalars(
         select(QuestionBank).where(QuestionBank.course_id == course.id)
     )
@@ -73,21 +80,35 @@ def create(course_id: int):
     ]
     tests = banks.course_assessments(course.id)
     form.requires_id.choices = [SelectChoice(0, _("None"))] + [
-        SelectChoice(a.id, a.title) for a in tests if not a.is_practical
+        SelectChoice(a.id, a.title)
+        for a in tests
+        if not a.is_practical and (assessment is None or a.id != assessment.id)
     ]
+    return form
+
+
+def _settings(form: AssessmentForm) -> dict:
+    fields = {
+        name: getattr(form, name).data for name in banks.ASSESSMENT_FIELDS if hasattr(form, name)
+    }
+    fields["bank_id"] = fields["bank_id"] or None
+    fields["requires_id"] = fields["requires_id"] or None
+    fields["opens_at"] = jakarta_to_utc(form.opens_at.data)
+    fields["closes_at"] = jakarta_to_utc(form.closes_at.data)
+    return fields
+
+
+@bp.route("/assessments/course/<int:course_id>/new", methods=["GET", "POST"])
+@login_required
+def create(course_id: int):
+    course = db.session.get(Course, course_id)
+    if course is None or not perm.can_author(current_user, course):
+        abort(404)
+    form = _settings_form(course)
     status = 200
     if form.validate_on_submit():
-        fields = {
-            name: getattr(form, name).data
-            for name in banks.ASSESSMENT_FIELDS
-            if hasattr(form, name)
-        }
-        fields["bank_id"] = fields["bank_id"] or None
-        fields["requires_id"] = fields["requires_id"] or None
-        fields["opens_at"] = jakarta_to_utc(form.opens_at.data)
-        fields["closes_at"] = jakarta_to_utc(form.closes_at.data)
         try:
-            assessment = banks.create_assessment(current_user, course, **fields)
+            assessment = banks.create_assessment(current_user, course, **_settings(form))
         except AppError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -99,6 +120,32 @@ def create(course_id: int):
     elif form.is_submitted():
         status = 422
     return render_template("assessments/create.html", course=course, form=form), status
+
+
+@bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(assessment_id: int):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not perm.can_author(current_user, assessment.course):
+        abort(404)
+    form = _settings_form(assessment.course, assessment)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            banks.update_assessment(current_user, assessment, **_settings(form))
+        except AppError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("The assessment settings were saved."), "success")
+            return redirect(url_for("assessments.show", assessment_id=assessment.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "assessments/create.html", course=assessment.course, form=form, assessment=assessment
+    ), status
 
 
 def assign_form(assessment: Assessment) -> AssignAssessorForm:

@@ -47,6 +47,7 @@ def show(assessment_id: int):
         "is_staff": perm.can_view_results(current_user, assessment.course),
         "can_grade": perm.can_grade(current_user, assessment.course),
         "can_assess": perm.can_assess(current_user, assessment),
+        "can_author": perm.can_author(current_user, assessment.course),
     }
     if assessment.is_practical and perm.can_assign_assessors(current_user, assessment):
         context["assign_form"] = assign_form(assessment)

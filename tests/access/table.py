@@ -119,6 +119,8 @@ TABLE = {
     "POST /assessments/<int:assessment_id>/practical/<int:enrollment_id>/<int:unit_id>": "L 404 404 404 404 404 404 404",
     "GET /assessments/<int:assessment_id>/results.csv": "L 404 200 200 404 404 200 200",
     "POST /assessments/<int:assessment_id>/start": "L 302 302 302 404 404 302 302",
+    "GET /assessments/<int:assessment_id>/edit": "L 404 200 404 404 404 200 200",
+    "POST /assessments/<int:assessment_id>/edit": "L 404 422 404 404 404 422 422",
     "GET /assessments/<int:assessment_id>/statistics": "L 404 200 200 404 404 200 200",
     "GET /assessments/banks/<int:bank_id>": "L 404 200 404 404 404 200 200",
     "POST /assessments/banks/<int:bank_id>/import": "L 404 422 404 404 404 422 422",
