@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from app.audit.services import record
 from app.certificates.models import BulkIssueJob, Certificate
@@ -120,10 +120,13 @@ def _app_context() -> Iterator[None]:
 
 def _bump(job_id: int, ok: bool) -> None:
     column = BulkIssueJob.done if ok else BulkIssueJob.failed
+    # A retried chunk (after a worker died mid-job) counts its enrolments again: never
+    # past the total, so progress stays a true fraction.
+    capped = case((column + 1 > BulkIssueJob.total, BulkIssueJob.total), else_=column + 1)
     db.session.execute(
         update(BulkIssueJob)
         .where(BulkIssueJob.id == job_id)
-        .values({column.key: column + 1, "status": "running"})
+        .values({column.key: capped, "status": "running"})
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
