@@ -58,13 +58,31 @@ class BankForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Question file"), validators=[DataRequired(REQUIRED)])
+    file = FileField(_l("Question file"))
+    text = TextAreaField(
+        _l("Or write the questions here"),
+        description=_l(
+            "In GIFT, one question per paragraph, e.g. ::Name:: Question text {=right ~wrong}"
+        ),
+        validators=[Length(max=200_000)],
+    )
     format = RadioField(
         _l("Format"),
         choices=[SelectChoice("gift", _l("GIFT")), SelectChoice("moodle_xml", _l("Moodle XML"))],
         default="gift",
         validators=[DataRequired(REQUIRED)],
     )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[override]
+        if not super().validate(extra_validators):
+            return False
+        if (
+            not (self.file.data and getattr(self.file.data, "filename", ""))
+            and not (self.text.data or "").strip()
+        ):
+            self.file.errors = [_l("Choose a file or write the questions.")]
+            return False
+        return True
 
 
 class AssignAssessorForm(FlaskForm):

@@ -121,7 +121,10 @@ def import_preview(bank_id: int):
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template("assessments/bank.html", bank=bank, form=form), 422
-    data = read_upload(form.file.data)
+    if form.file.data and getattr(form.file.data, "filename", ""):
+        data = read_upload(form.file.data)
+    else:
+        data = form.text.data.strip().encode()
     try:
         result = banks.parse_import(form.format.data, data)
     except AppError as error:

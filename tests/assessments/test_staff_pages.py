@@ -37,6 +37,22 @@ def test_import_preview_shows_errors_and_writes_nothing_until_confirmed(app, cli
     assert count_rows(app, Question) == before + 1
 
 
+def test_questions_written_in_the_form_are_previewed_then_stored(app, client_as, world):
+    client = client_as(user=world.instructor)
+    url = f"/assessments/banks/{world.bank_id}/import"
+    before = count_rows(app, Question)
+    written = "::Kabel:: Warna kabel netral di Indonesia? {=biru ~merah ~hijau}"
+    preview = client.post(url, data={"format": "gift", "text": written})
+    assert preview.status_code == 200 and "Kabel" in preview.get_data(as_text=True)
+    assert count_rows(app, Question) == before
+    client.post(f"{url}/confirm", data={"format": "gift", "content": written})
+    assert count_rows(app, Question) == before + 1
+    empty = client.post(url, data={"format": "gift", "text": "  "})
+    assert empty.status_code == 422
+    assert "Pilih berkas atau tulis soalnya." in empty.get_data(as_text=True)
+    assert count_rows(app, Question) == before + 1
+
+
 def test_unreadable_file_is_refused(app, client_as, world):
     client = client_as(user=world.instructor)
     before = count_rows(app, Question)
