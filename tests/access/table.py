@@ -252,7 +252,7 @@ TABLE = {
     "GET /units/new": "L 403 200 403 403 403 200 200",
     "POST /units/new": "L 403 422 403 403 403 422 422",
     "GET /v/<code>": "200 200 200 200 200 200 200 200",
-    "GET /v/<code>/certificate.pdf": "404 404 404 404 404 404 404 404",
+    "GET /v/<code>/certificate.pdf": "200 200 200 200 200 200 200 200",
     "GET /v/<code>/credential.json": "200 200 200 200 200 200 200 200",
     "GET /verify": "200 200 200 200 200 200 200 200",
     "POST /verify": "200 200 200 200 200 200 200 200",

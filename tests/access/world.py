@@ -147,7 +147,10 @@ def build_world(tmp: Path) -> World:
         for name, table in PARAM_TABLES.items():
             found = db.session.execute(text(f'SELECT min(id) FROM "{table}"')).scalar()  # noqa: S608
             world.params[name] = found if found is not None else MISSING
-        world.params["code"] = db.session.execute(text("SELECT code FROM certificates")).scalar()
+        # The demo graduate's certificate: issued first, with its PDF stored.
+        world.params["code"] = db.session.execute(
+            text("SELECT code FROM certificates ORDER BY id")
+        ).scalar()
         world.params["slug"] = "bbpvp-bandung"
         db.session.remove()
         db.engine.dispose()
