@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assessments.api import blp as assessments_api
     from app.auth import bp as auth_bp
     from app.auth.api import blp as auth_api
+    from app.certificates import register as register_certificates
     from app.courses import bp as courses_bp
     from app.courses.api import blp as courses_api
     from app.courses.learning_api import blp as learning_api
@@ -111,24 +112,27 @@ def _register_blueprints(app: Flask) -> None:
     from app.placement import survey_bp
     from app.placement.api import blp as placement_api
 
-    for blueprint in (main_bp, auth_bp, institutions_bp, assessments_bp, courses_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        institutions_bp,
+        courses_bp,
+        assessments_bp,
+        placement_bp,
+        survey_bp,
+    ):
         app.register_blueprint(blueprint)
     for api_blueprint in (
         auth_api,
-        assessments_api,
-        attempts_api,
         courses_api,
         learning_api,
         units_api,
+        assessments_api,
+        attempts_api,
+        placement_api,
     ):
-        csrf.exempt(api_blueprint)
+        csrf.exempt(api_blueprint)  # bearer tokens only, never the session cookie
         api.register_blueprint(api_blueprint)
-    app.register_blueprint(placement_bp)
-    app.register_blueprint(survey_bp)
-    csrf.exempt(placement_api)
-    api.register_blueprint(placement_api)
-    from app.certificates import register as register_certificates
-
     register_certificates(app)  # its pages, JSON API, VC-API + Authlib, harfbuzz warning
 
 
