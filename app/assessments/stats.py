@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assessments.models import Answer, Assessment, Attempt, Question
+from app.csvsafe import defuse
 from app.extensions import db
 
 
@@ -115,8 +116,8 @@ def results_csv(assessment: Assessment) -> str:
         units = attempt.unit_results or {}
         writer.writerow(
             [
-                _safe(attempt.user.full_name),
-                _safe(attempt.user.email),
+                defuse(attempt.user.full_name),
+                defuse(attempt.user.email),
                 attempt.number,
                 attempt.submitted_at.isoformat() if attempt.submitted_at else "",
                 attempt.score,
@@ -132,8 +133,3 @@ def results_csv(assessment: Assessment) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app.audit.models import AuditEvent
+from app.csvsafe import defuse
 from app.extensions import db
 
 PER_PAGE = 50
@@ -31,8 +32,6 @@ CSV_COLUMNS = (
     "after",
     "reason",
 )
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,7 @@ def safe_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return defuse(str(value))
 
 
 def in_batches(query: Select[tuple[AuditEvent]], size: int = 500) -> Iterator[AuditEvent]:

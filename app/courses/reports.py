@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager, defer
 from app.auth.models import User
 from app.courses.learning_models import Cohort, Enrollment, LessonProgress
 from app.courses.models import Course, CourseVersion, Lesson, Module
+from app.csvsafe import defuse
 from app.extensions import db
 
 
@@ -73,8 +74,7 @@ def cohort_progress(
 
 def _cell(value: object) -> str:
     """Text for a spreadsheet cell; formulas are defused (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return defuse("" if value is None else str(value))
 
 
 def progress_csv(table: ProgressTable, headings: list[str]) -> str:

@@ -9,15 +9,13 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+from app.csvsafe import defuse
 
 
 def neutralise(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
+    return defuse(value) if isinstance(value, str) else value
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
