@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None: never another host, whatever
+    the spelling (`//host`, `/\\t/host`, `https://host`, backslashes)."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def content_security_policy() -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -22,14 +20,11 @@ from app.auth.models import STAFF_ROLES
 from app.auth.permissions import require_roles
 from app.errors import AppError
 from app.extensions import db, limiter
+from app.security import local_path
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("main.home")
+    return local_path(target) or url_for("main.home")
 
 
 def _form_error(form, error: AppError) -> None:

@@ -11,6 +11,7 @@ from app.auth import services as auth_services
 from app.auth.forms import LanguageForm
 from app.extensions import csrf, db
 from app.main import bp
+from app.security import local_path
 
 
 @bp.route("/")
@@ -33,10 +34,7 @@ def language():
         if current_user.is_authenticated:
             auth_services.set_locale(current_user, form.locale.data)
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("main.home"))
 
 
 @bp.route("/api/v1/docs")

@@ -240,3 +240,18 @@ def test_create_admin_cli(app, db):
         input="password\npassword\n",
     )
     assert weak.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\t/evil.example/", "/\\evil.example", ""],
+)
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language", data={"locale": "en", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_language_switch_returns_to_the_page_it_came_from(client):
+    response = client.post("/language", data={"locale": "en", "next": "/courses?q=las"})
+    assert response.headers["Location"] == "/courses?q=las"
