@@ -3,7 +3,9 @@ catalogue in <package>/translations; the build compiles them all (never committe
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,6 +32,12 @@ def compile_catalogs() -> list[Path]:
             write_mo(handle, catalog)
         written.append(mo_path)
     return written
+
+
+def local_today() -> date:
+    """Today in the platform's time zone (WIB by default), for dates people see and choose."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
+    return datetime.now(zone).date()
 
 
 def select_locale() -> str:

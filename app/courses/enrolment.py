@@ -10,11 +10,9 @@ partial unique index on enrolments stops a double enrolment of the same trainee.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,13 +25,9 @@ from app.courses.permissions import can_manage_enrolments, can_self_enrol
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import local_today
 
 log = logging.getLogger(__name__)
-
-
-def local_today() -> date:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
-    return datetime.now(zone).date()
 
 
 # Cohorts ---------------------------------------------------------------------------------

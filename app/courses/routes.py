@@ -27,6 +27,7 @@ from app.courses.vocab import LEVELS, SECTORS
 from app.courses.web import course_or_404, flash_error, render_lesson_body
 from app.errors import AppError
 from app.extensions import db
+from app.i18n import local_today
 
 
 def _int_arg(name: str) -> int | None:
@@ -60,7 +61,7 @@ def _open_cohorts(course: Course) -> list[Cohort]:
     return list(
         db.session.scalars(
             select(Cohort)
-            .where(Cohort.course_id == course.id, Cohort.ends_on >= enrolment.local_today())
+            .where(Cohort.course_id == course.id, Cohort.ends_on >= local_today())
             .order_by(Cohort.starts_on, Cohort.id)
         )
     )

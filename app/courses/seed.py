@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.courses import enrolment, outline, progress, services
 from app.courses.models import CompetencyUnit, Course, Lesson
 from app.extensions import db
+from app.i18n import local_today
 from app.seed import SeedReport, institution, user
 
 COURSE_CODE = "JWD"
@@ -168,7 +169,7 @@ def _build_course(home, codes: list[str]) -> Course:
                 author, module, title=lesson_title, body=body, duration_minutes=minutes
             )
     services.publish(author, course)
-    today = enrolment.local_today()
+    today = local_today()
     cohort = enrolment.create_cohort(
         author,
         course,

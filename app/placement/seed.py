@@ -16,6 +16,7 @@ from app.courses.learning_models import Enrollment
 from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import local_today
 from app.institutions.models import Institution
 from app.placement import verified
 from app.placement.models.counselling import CounsellingSession
@@ -24,7 +25,6 @@ from app.placement.models.overseas import OverseasProgramme
 from app.placement.models.profile import JobSeekerProfile
 from app.placement.models.survey import EmploymentSurvey
 from app.placement.services import counselling, overseas, vacancies
-from app.placement.services.common import local_today
 
 PASSWORD = "kompeten-demo-2026"  # noqa: S105 - the printed demo password
 GRADUATE, TRAINEE = "lulusan@demo.kompeten.id", "peserta@demo.kompeten.id"

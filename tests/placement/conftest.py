@@ -19,11 +19,11 @@ from app.courses.learning_models import Enrollment
 from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import local_today
 from app.institutions.models import Institution
 from app.placement import mail
 from app.placement.models.employers import Company, Vacancy, VacancyUnit
 from app.placement.models.profile import JobSeekerProfile
-from app.placement.services.common import local_today
 
 _serial = itertools.count(1)
 

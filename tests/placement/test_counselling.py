@@ -8,9 +8,9 @@ import pytest
 
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import local_today
 from app.placement.models.counselling import CounsellingSession, Recommendation
 from app.placement.services import counselling
-from app.placement.services.common import local_today
 from tests.conftest import count_rows
 
 U1, U2, U3 = "J.620100.201.01", "J.620100.202.01", "J.620100.203.01"

@@ -13,6 +13,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import local_today
 from app.placement import verified
 from app.placement.models.employers import (
     TRANSITIONS,
@@ -22,7 +23,6 @@ from app.placement.models.employers import (
     Vacancy,
 )
 from app.placement.permissions import can_manage_company, can_see_application
-from app.placement.services.common import local_today
 
 log = logging.getLogger(__name__)
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -42,11 +39,6 @@ COUNTRY_CODES = frozenset(
         "ID",
     ]
 )
-
-
-def local_today() -> date:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
-    return datetime.now(zone).date()
 
 
 def split_codes(raw: str | Iterable[str] | None) -> list[str]:

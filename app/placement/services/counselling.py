@@ -16,11 +16,12 @@ from app.courses.models import CourseVersion
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import local_today
 from app.placement import verified
 from app.placement.matching import GapPlan, courses_closing
 from app.placement.models.counselling import READINESS, ROUTES, CounsellingSession, Recommendation
 from app.placement.permissions import can_counsel, can_see_session
-from app.placement.services.common import course_offers, local_today, resolve_units
+from app.placement.services.common import course_offers, resolve_units
 
 log = logging.getLogger(__name__)
 

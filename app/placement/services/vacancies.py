@@ -15,9 +15,10 @@ from app.auth.models import User
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import local_today
 from app.placement.models.employers import Company, Vacancy, VacancyUnit
 from app.placement.permissions import can_manage_company, can_verify_companies
-from app.placement.services.common import COUNTRY_CODES, local_today, resolve_units
+from app.placement.services.common import COUNTRY_CODES, resolve_units
 
 log = logging.getLogger(__name__)
 
