@@ -83,6 +83,7 @@ def test_timed_exam_and_result_at_phone_size(live_server, page):
     sections = page.locator("section.question")
     for index in range(sections.count()):
         _answer(sections.nth(index))
+    expect(page.locator("section.question.unsaved")).to_have_count(0, timeout=20_000)
     screenshot(page, "assessments-attempt-phone")
     page.click("#submit-attempt")
     page.wait_for_selector("#result-marks")

@@ -91,8 +91,12 @@
     var el = event.target.closest(".question");
     if (!el) { return; }
     var qid = el.dataset.question;
+    var fields = fieldsOf(el);
+    /* Leaving a text field fires "change" after its "input" events already sent the text:
+       the same answer again is not a change (and must not stir the page under a tap). */
+    if (store[qid] && JSON.stringify(store[qid].fields) === JSON.stringify(fields)) { return; }
     var previous = store[qid] ? store[qid].seq : Number(el.dataset.seq);
-    store[qid] = { fields: fieldsOf(el), seq: Math.max(previous, Number(el.dataset.seq)) + 1, saved: false };
+    store[qid] = { fields: fields, seq: Math.max(previous, Number(el.dataset.seq)) + 1, saved: false };
     persist();
     mark(qid, false);
     send(qid);
