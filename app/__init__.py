@@ -160,15 +160,12 @@ def _register_audit_and_ops(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_datetime, get_locale
 
-    from app.auth.forms import EmptyForm, LanguageForm
     from app.nav import visible_items
 
     @app.context_processor
     def inject() -> dict:
         return {
             "current_locale": str(get_locale() or "id"),
-            "logout_form": EmptyForm(),
-            "language_form": LanguageForm(),
             "nav_items": visible_items,
         }
 

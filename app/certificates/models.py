@@ -57,7 +57,12 @@ class CredentialKey(db.Model):
 
     @property
     def fragment(self) -> str:
-        return f"key-{self.number}"
+        return self.fragment_for(self.number)
+
+    @staticmethod
+    def fragment_for(number: int) -> str:
+        """The key's fragment in its issuer's DID document: `key-<number>`."""
+        return f"key-{number}"
 
     @property
     def state(self) -> str:

@@ -69,14 +69,12 @@ def json_errors(view: Any) -> Any:
 @bp.route("/v/<code>")
 @limiter.limit(verify_limit)
 def verify_page(code: str):
-    report = verification.verify_certificate(verification.by_code(code))
+    report = verification.verify_code(code)
     return render_template(
         "certificates/verify.html",
         report=report,
-        cert=report.certificate,
-        fields=verification.public_fields(report.certificate),
+        fields=report.fields,
         words=STATUS_WORDS[report.status],
-        has_pdf=report.certificate.state == "issued",
     )
 
 

@@ -138,3 +138,19 @@ def test_a_credential_changed_in_the_database_fails_even_after_a_good_verificati
     assert second["status"] == "invalid"
     assert second["checks"]["signature"] is False
     assert second["reasons"]
+
+
+def test_a_snapshot_changed_in_the_database_shows_on_the_next_scan(app, client, completed):
+    """The remembered public fields are keyed by the stored snapshot's content too."""
+    from app.certificates.models import Certificate
+    from app.extensions import db
+
+    cert = issue(app, completed(), with_pdf=False)
+    assert client.get(f"/api/v1/verify/{cert.code}").get_json()["certificate"]["holder_name"]
+    with app.app_context():
+        row = db.session.get(Certificate, cert.id)
+        row.snapshot = dict(row.snapshot, holder_name="Nama Yang Dikoreksi")
+        db.session.commit()
+    body = client.get(f"/api/v1/verify/{cert.code}").get_json()
+    assert body["certificate"]["holder_name"] == "Nama Yang Dikoreksi"
+    assert "Nama Yang Dikoreksi" in client.get(f"/v/{cert.code}").get_data(as_text=True)

@@ -42,12 +42,42 @@ def test_the_qr_page_says_valid_with_public_fields_only(client, pdf_cert):
         assert unit in html
 
 
+def test_a_scan_by_an_anonymous_employer_sets_no_cookie(client, pdf_cert):
+    """The page is bilingual, so it needs no language switch and no session: scanning a
+    QR leaves nothing behind in the employer's browser."""
+    page = client.get(f"/v/{pdf_cert.code}")
+    assert page.status_code == 200
+    assert "Set-Cookie" not in page.headers
+    assert 'name="csrf_token"' not in page.get_data(as_text=True)
+
+
 def test_the_json_twin_gives_status_fields_and_checks(client, pdf_cert):
     body = client.get(f"/api/v1/verify/{pdf_cert.code}").get_json()
     assert body["status"] == "valid"
     assert body["checks"] == {"signature": True, "issuer_key": True, "status": True, "dates": True}
     assert body["certificate"]["number"] == pdf_cert.number
     assert "email" not in json.dumps(body)
+
+
+def test_the_json_twin_matches_its_documented_schema(app, client, pdf_cert):
+    """The scan path serialises without a schema dump, so hold it to the schema here."""
+    from app.certificates.schemas import VerifyResultSchema
+
+    body = client.get(f"/api/v1/verify/{pdf_cert.code}").get_json()
+    schema = VerifyResultSchema()
+    assert schema.validate(body) == {}
+    assert set(body) == set(schema.fields)
+    assert set(body["certificate"]) == set(schema.fields["certificate"].schema.fields)
+    page = f"{app.config['BASE_URL'].rstrip('/')}/v/{pdf_cert.code}"
+    assert (body["verify_url"], body["pdf_url"], body["credential_url"]) == (
+        page,
+        f"{page}/certificate.pdf",
+        f"{page}/credential.json",
+    )
+    assert (
+        client.get(body["pdf_url"].removeprefix(app.config["BASE_URL"].rstrip("/"))).status_code
+        == 200
+    )
 
 
 def test_downloads_serve_the_stored_files(client, pdf_cert):

@@ -9,14 +9,13 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, Text, bindparam, cast, select
 
 from app.certificates.crypto.dataintegrity import is_xsd_datetime, verify_proof
 from app.certificates.crypto.didkey import DID_KEY_PREFIX, DidError, resolve_did_key
@@ -25,55 +24,79 @@ from app.certificates.models import Certificate, CredentialKey
 from app.certificates.pdf.sign import extract_embedded_file, verify_pdf_signature
 from app.certificates.services.keys import (
     institution_for_did,
+    issuer_did_for_slug,
     key_for_did_key,
     trust_roots,
-    verification_method,
 )
 from app.db import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.institutions.models import Institution
 
 STATUSES = ("valid", "revoked", "suspended", "expired", "superseded", "invalid")
 
 
-def certificate_status(cert: Certificate, now: datetime | None = None) -> str:
-    """'valid', 'revoked', 'suspended', 'expired' or 'superseded', computed now."""
-    now = now or utcnow()
-    if cert.revoked_at is not None:
+def status_at(
+    now: datetime,
+    *,
+    revoked_at: datetime | None,
+    suspended_at: datetime | None,
+    superseded_by_id: int | None,
+    valid_from: datetime,
+    valid_until: datetime,
+) -> str:
+    """The one status rule: revoked, suspended, superseded, expired (or not yet valid), valid."""
+    if revoked_at is not None:
         return "revoked"
-    if cert.suspended_at is not None:
+    if suspended_at is not None:
         return "suspended"
-    if cert.superseded_by_id is not None:
+    if superseded_by_id is not None:
         return "superseded"
-    if now >= cert.valid_until or now < cert.valid_from:
+    if now >= valid_until or now < valid_from:
         return "expired"
     return "valid"
+
+
+def certificate_status(cert: Certificate, now: datetime | None = None) -> str:
+    """'valid', 'revoked', 'suspended', 'expired' or 'superseded', computed now."""
+    return status_at(
+        now or utcnow(),
+        revoked_at=cert.revoked_at,
+        suspended_at=cert.suspended_at,
+        superseded_by_id=cert.superseded_by_id,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+    )
+
+
+def _well_formed_code(code: Any) -> bool:
+    return isinstance(code, str) and 10 <= len(code) <= 40 and code.isalnum()
 
 
 def by_code(code: str) -> Certificate:
     """The certificate with this code; one uniform not-found for anything else."""
     cert = None
-    if isinstance(code, str) and 10 <= len(code) <= 40 and code.isalnum():
-        cert = db.session.scalar(
-            select(Certificate)
-            .where(Certificate.code == code)
-            .options(
-                joinedload(Certificate.credential_key).joinedload(CredentialKey.institution),
-                joinedload(Certificate.superseded_by),
-            )
-        )
+    if _well_formed_code(code):
+        cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
     if cert is None:
         raise NotFound(_("The page or item you asked for was not found."))
     return cert
 
 
+def _compromise_reason(
+    fragment: str, compromised_at: datetime | None, issued_at: datetime | None
+) -> str | None:
+    """Why a key no longer vouches for a certificate issued at `issued_at`, or None."""
+    if compromised_at is None:
+        return None
+    if issued_at is not None and issued_at < compromised_at:
+        return None
+    since = compromised_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"the signing key {fragment} is compromised since {since}"
+
+
 def _compromised_for(key: CredentialKey | None, issued_at: datetime | None) -> str | None:
-    if key is None or key.compromised_at is None:
-        return None
-    if issued_at is not None and issued_at < key.compromised_at:
-        return None
-    since = key.compromised_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"the signing key {key.fragment} is compromised since {since}"
+    return None if key is None else _compromise_reason(key.fragment, key.compromised_at, issued_at)
 
 
 def key_resolver(
@@ -116,87 +139,79 @@ def _key_number(fragment: str) -> int:
     return int(number) if prefix == "key" and number.isdigit() else -1
 
 
-@dataclass
-class CertificateReport:
-    certificate: Certificate
+@dataclass(frozen=True)
+class _Sealed:
+    """What follows from a certificate's stored credential and snapshot alone, and so never
+    changes while they do not: the signature check and the public fields of the snapshot."""
+
+    verified: bool
+    reason: str | None
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CodeReport:
+    """One verification by code, as the QR page and its JSON twin show it."""
+
+    code: str
     status: str
-    checks: dict[str, bool] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    checks: dict[str, bool]
+    reasons: list[str]
+    fields: dict[str, Any]
+    has_pdf: bool
+    issued_at: datetime
+    valid_until: datetime
+    revoked_at: datetime | None
+    suspended_at: datetime | None
+    superseded_by: str | None
 
 
-_PROOF_MEMO: OrderedDict[str, tuple[bool, str | None]] = OrderedDict()
-_PROOF_MEMO_SIZE = 4096
-_proof_memo_lock = threading.Lock()
+_SEALED: OrderedDict[str, _Sealed] = OrderedDict()
+_SEALED_SIZE = 4096
+_sealed_lock = threading.Lock()
 
 
-def _proof_memo_key(credential: Any, method: str, public_multibase: str) -> str | None:
-    """A digest of exactly what the signature check depends on: the credential's content and
-    the public key it is checked against. Any change to either gives another key."""
-    proof = credential.get("proof") if isinstance(credential, dict) else None
-    if not isinstance(proof, dict) or proof.get("verificationMethod") != method:
-        return None
-    content = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{method}\0{public_multibase}\0{content}".encode()).hexdigest()
-
-
-def _verify_own_proof(
-    credential: Any, method: str, public_multibase: str, resolve: Callable
-) -> tuple[bool, str | None]:
-    """verify_proof, remembered per content: verifying the same bytes with the same key always
-    gives the same answer, so a scanned certificate's signature is checked once per process.
-    Status, dates and key compromise are not part of it: they are read fresh every time."""
-    memo_key = _proof_memo_key(credential, method, public_multibase)
-    if memo_key is not None:
-        with _proof_memo_lock:
-            if memo_key in _PROOF_MEMO:
-                _PROOF_MEMO.move_to_end(memo_key)
-                return _PROOF_MEMO[memo_key]
-    result = verify_proof(credential, resolve)
-    outcome = (result.verified, result.reason)
-    if memo_key is not None:
-        with _proof_memo_lock:
-            _PROOF_MEMO[memo_key] = outcome
-            while len(_PROOF_MEMO) > _PROOF_MEMO_SIZE:
-                _PROOF_MEMO.popitem(last=False)
-    return outcome
-
-
-def verify_certificate(cert: Certificate, now: datetime | None = None) -> CertificateReport:
-    """The checks the verification page shows: signature, issuer key, status, dates."""
-    now = now or utcnow()
-    key = cert.credential_key
-    general = key_resolver(cert.issued_at, honour_compromise=False)
-    own_method = verification_method(key)
-
-    def resolve(method: str) -> Ed25519PublicKey:
-        if method == own_method:  # the key the certificate records: no further query
-            return decode_ed25519_public_multikey(key.public_key_multibase)
-        return general(method)
-
-    verified, reason = _verify_own_proof(
-        cert.credential, own_method, key.public_key_multibase, resolve
+def _scan_statement() -> Select:
+    """The one query of a scan: status columns, the stored credential and snapshot as text,
+    and the signing key. Built once from the tables with a bound code, so that SQLAlchemy
+    reuses its compiled form and PostgreSQL its prepared plan on every scan."""
+    cert = Certificate.__table__.c
+    key = CredentialKey.__table__.c
+    superseding = Certificate.__table__.alias("superseding")
+    return (
+        select(
+            cert.number,
+            cert.state,
+            cert.institution_id,
+            cert.issued_at,
+            cert.valid_from,
+            cert.valid_until,
+            cert.revoked_at,
+            cert.suspended_at,
+            cert.superseded_by_id,
+            superseding.c.code.label("superseded_by"),
+            cast(cert.credential, Text).label("credential_text"),
+            cast(cert.snapshot, Text).label("snapshot_text"),
+            key.institution_id.label("key_institution_id"),
+            key.number.label("key_number"),
+            key.public_key_multibase,
+            key.compromised_at,
+            Institution.__table__.c.slug.label("key_institution_slug"),
+        )
+        .select_from(
+            Certificate.__table__.join(CredentialKey.__table__, key.id == cert.credential_key_id)
+            .join(Institution.__table__, Institution.__table__.c.id == key.institution_id)
+            .outerjoin(superseding, superseding.c.id == cert.superseded_by_id)
+        )
+        .where(cert.code == bindparam("code"))
     )
-    compromised = _compromised_for(key, cert.issued_at)
-    status = certificate_status(cert, now)
-    checks = {
-        "signature": verified,
-        "issuer_key": key.institution_id == cert.institution_id and compromised is None,
-        "status": status not in ("revoked", "suspended", "superseded"),
-        "dates": cert.valid_from <= now < cert.valid_until,
-    }
-    reasons = [] if verified else [reason or "the proof does not verify"]
-    if compromised:
-        reasons = [compromised]
-    if not (checks["signature"] and checks["issuer_key"]):
-        status = "invalid"
-    return CertificateReport(cert, status, checks, reasons)
 
 
-def public_fields(cert: Certificate) -> dict[str, Any]:
-    """What anyone may see: never the holder's e-mail, NIK, birth date or scores."""
-    snap = cert.snapshot
+_SCAN = _scan_statement()
+
+
+def _snapshot_fields(snap: dict[str, Any]) -> dict[str, Any]:
     return {
-        "number": cert.number,
         "holder_name": snap["holder_name"],
         "qualification": snap["course_title"],
         "course_version": snap.get("course_version"),
@@ -204,13 +219,93 @@ def public_fields(cert: Certificate) -> dict[str, Any]:
         "units": [{"code": u["code"], "title": u["title_id"]} for u in snap["units"]],
         "assessor": snap.get("assessor"),
         "issuer": snap["issuer"]["name"],
-        "issued_at": cert.issued_at.isoformat(),
-        "valid_from": cert.valid_from.isoformat(),
-        "valid_until": cert.valid_until.isoformat(),
-        "revoked_at": cert.revoked_at.isoformat() if cert.revoked_at else None,
-        "suspended_at": cert.suspended_at.isoformat() if cert.suspended_at else None,
-        "superseded_by": cert.superseded_by.code if cert.superseded_by else None,
     }
+
+
+def _sealed(row: Any, method: str, issued_at: datetime) -> _Sealed:
+    """The signature check and snapshot fields, remembered per content: the memo key is a digest
+    of the stored credential and snapshot texts and the public key, so verifying the same bytes
+    with the same key is done once per process, and a byte changed anywhere is checked afresh.
+    Status, dates and key compromise are not part of it: they are read on every scan."""
+    digest = hashlib.sha256(
+        "\0".join(
+            (method, row.public_key_multibase, row.credential_text, row.snapshot_text)
+        ).encode()
+    ).hexdigest()
+    with _sealed_lock:
+        sealed = _SEALED.get(digest)
+        if sealed is not None:
+            _SEALED.move_to_end(digest)
+            return sealed
+    credential = json.loads(row.credential_text)
+    proof = credential.get("proof") if isinstance(credential, dict) else None
+    ours = isinstance(proof, dict) and proof.get("verificationMethod") == method
+    general = key_resolver(issued_at, honour_compromise=False)
+    own_key = decode_ed25519_public_multikey(row.public_key_multibase)
+    result = verify_proof(credential, lambda m: own_key if m == method else general(m))
+    fields = _snapshot_fields(json.loads(row.snapshot_text))
+    sealed = _Sealed(result.verified, result.reason, fields)
+    if ours:  # another method would be resolved from the database: not remembered
+        with _sealed_lock:
+            _SEALED[digest] = sealed
+            while len(_SEALED) > _SEALED_SIZE:
+                _SEALED.popitem(last=False)
+    return sealed
+
+
+def verify_code(code: str, now: datetime | None = None) -> CodeReport:
+    """The checks the verification page shows (signature, issuer key, status, dates), from one
+    narrow query. An unknown or malformed code gets one uniform not-found."""
+    row = db.session.execute(_SCAN, {"code": code}).first() if _well_formed_code(code) else None
+    if row is None:
+        raise NotFound(_("The page or item you asked for was not found."))
+    now = now or utcnow()
+    fragment = CredentialKey.fragment_for(row.key_number)
+    method = f"{issuer_did_for_slug(row.key_institution_slug)}#{fragment}"
+    sealed = _sealed(row, method, row.issued_at)
+    compromised = _compromise_reason(fragment, row.compromised_at, row.issued_at)
+    status = status_at(
+        now,
+        revoked_at=row.revoked_at,
+        suspended_at=row.suspended_at,
+        superseded_by_id=row.superseded_by_id,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+    )
+    checks = {
+        "signature": sealed.verified,
+        "issuer_key": row.key_institution_id == row.institution_id and compromised is None,
+        "status": status not in ("revoked", "suspended", "superseded"),
+        "dates": row.valid_from <= now < row.valid_until,
+    }
+    reasons = [] if sealed.verified else [sealed.reason or "the proof does not verify"]
+    if compromised:
+        reasons = [compromised]
+    if not (checks["signature"] and checks["issuer_key"]):
+        status = "invalid"
+    fields = {
+        "number": row.number,
+        **sealed.fields,
+        "issued_at": row.issued_at.isoformat(),
+        "valid_from": row.valid_from.isoformat(),
+        "valid_until": row.valid_until.isoformat(),
+        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+        "suspended_at": row.suspended_at.isoformat() if row.suspended_at else None,
+        "superseded_by": row.superseded_by,
+    }
+    return CodeReport(
+        code=code,
+        status=status,
+        checks=checks,
+        reasons=reasons,
+        fields=fields,
+        has_pdf=row.state == "issued",
+        issued_at=row.issued_at,
+        valid_until=row.valid_until,
+        revoked_at=row.revoked_at,
+        suspended_at=row.suspended_at,
+        superseded_by=row.superseded_by,
+    )
 
 
 def _parse_xsd(value: Any) -> datetime | None:
