@@ -43,6 +43,8 @@ class Config:
     # Certificates: verification pages per client, and where bulk issuance runs
     # ("rq" when REDIS_URL is set, else "thread"; "inline" runs it in the request).
     VERIFY_RATE_LIMIT = _env("VERIFY_RATE_LIMIT", "60 per minute")
+    # Signature checks remembered per worker process, keyed by the stored content (0: none).
+    VERIFY_MEMO_SIZE = int(_env("VERIFY_MEMO_SIZE", "4096") or 0)
     CERTIFICATES_JOB_RUNNER = _env("CERTIFICATES_JOB_RUNNER")
 
     MAIL_BACKEND = _env("MAIL_BACKEND", "console")  # console | smtp

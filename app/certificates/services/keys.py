@@ -49,11 +49,9 @@ def _issuers_prefix() -> str:
 
 def issuer_did(institution: Institution) -> str:
     """`did:web:<host>:institutions:<slug>` (a port is percent-encoded as %3A)."""
-    return issuer_did_for_slug(institution.slug)
-
-
-def issuer_did_for_slug(slug: str) -> str:
-    return did_web(urlsplit(current_app.config["BASE_URL"]).netloc, "institutions", slug)
+    return did_web(
+        urlsplit(current_app.config["BASE_URL"]).netloc, "institutions", institution.slug
+    )
 
 
 def institution_for_did(did: str) -> Institution | None:

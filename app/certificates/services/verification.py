@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, Text, bindparam, cast, select
 
@@ -24,14 +25,13 @@ from app.certificates.models import Certificate, CredentialKey
 from app.certificates.pdf.sign import extract_embedded_file, verify_pdf_signature
 from app.certificates.services.keys import (
     institution_for_did,
-    issuer_did_for_slug,
     key_for_did_key,
     trust_roots,
+    verification_method,
 )
 from app.db import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.institutions.models import Institution
 
 STATUSES = ("valid", "revoked", "suspended", "expired", "superseded", "invalid")
 
@@ -167,17 +167,17 @@ class CodeReport:
 
 
 _SEALED: OrderedDict[str, _Sealed] = OrderedDict()
-_SEALED_SIZE = 4096
 _sealed_lock = threading.Lock()
 
 
 def _scan_statement() -> Select:
-    """The one query of a scan: status columns, the stored credential and snapshot as text,
-    and the signing key. Built once from the tables with a bound code, so that SQLAlchemy
-    reuses its compiled form and PostgreSQL its prepared plan on every scan."""
+    """The query of a scan: status columns, the stored credential and snapshot as text, and
+    the signing key's public half and compromise moment. Two tables only, because PostgreSQL
+    plans it afresh on every scan (psycopg forgets prepared plans at each request's ROLLBACK)
+    and each further join costs planning time; built once with a bound code, so SQLAlchemy
+    reuses its compiled form."""
     cert = Certificate.__table__.c
     key = CredentialKey.__table__.c
-    superseding = Certificate.__table__.alias("superseding")
     return (
         select(
             cert.number,
@@ -189,19 +189,16 @@ def _scan_statement() -> Select:
             cert.revoked_at,
             cert.suspended_at,
             cert.superseded_by_id,
-            superseding.c.code.label("superseded_by"),
             cast(cert.credential, Text).label("credential_text"),
             cast(cert.snapshot, Text).label("snapshot_text"),
+            cert.credential_key_id,
             key.institution_id.label("key_institution_id"),
             key.number.label("key_number"),
             key.public_key_multibase,
             key.compromised_at,
-            Institution.__table__.c.slug.label("key_institution_slug"),
         )
         .select_from(
             Certificate.__table__.join(CredentialKey.__table__, key.id == cert.credential_key_id)
-            .join(Institution.__table__, Institution.__table__.c.id == key.institution_id)
-            .outerjoin(superseding, superseding.c.id == cert.superseded_by_id)
         )
         .where(cert.code == bindparam("code"))
     )
@@ -222,14 +219,20 @@ def _snapshot_fields(snap: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _sealed(row: Any, method: str, issued_at: datetime) -> _Sealed:
-    """The signature check and snapshot fields, remembered per content: the memo key is a digest
-    of the stored credential and snapshot texts and the public key, so verifying the same bytes
-    with the same key is done once per process, and a byte changed anywhere is checked afresh.
-    Status, dates and key compromise are not part of it: they are read on every scan."""
+def _sealed(row: Any) -> _Sealed:
+    """The signature check and snapshot fields, remembered per content. The memo key is a digest
+    of the signing key (its id, whose DID never changes once made, and its public half) and of
+    the stored credential and snapshot texts: verifying the same bytes with the same key is done
+    once per process, and a byte changed anywhere is checked afresh. Status, dates and key
+    compromise are not part of it: they are read on every scan."""
     digest = hashlib.sha256(
         "\0".join(
-            (method, row.public_key_multibase, row.credential_text, row.snapshot_text)
+            (
+                str(row.credential_key_id),
+                row.public_key_multibase,
+                row.credential_text,
+                row.snapshot_text,
+            )
         ).encode()
     ).hexdigest()
     with _sealed_lock:
@@ -237,33 +240,41 @@ def _sealed(row: Any, method: str, issued_at: datetime) -> _Sealed:
         if sealed is not None:
             _SEALED.move_to_end(digest)
             return sealed
+    method = verification_method(db.session.get(CredentialKey, row.credential_key_id))
     credential = json.loads(row.credential_text)
     proof = credential.get("proof") if isinstance(credential, dict) else None
     ours = isinstance(proof, dict) and proof.get("verificationMethod") == method
-    general = key_resolver(issued_at, honour_compromise=False)
+    general = key_resolver(row.issued_at, honour_compromise=False)
     own_key = decode_ed25519_public_multikey(row.public_key_multibase)
     result = verify_proof(credential, lambda m: own_key if m == method else general(m))
     fields = _snapshot_fields(json.loads(row.snapshot_text))
     sealed = _Sealed(result.verified, result.reason, fields)
-    if ours:  # another method would be resolved from the database: not remembered
+    size = current_app.config["VERIFY_MEMO_SIZE"]
+    if ours and size > 0:  # another method would be resolved from the database: not kept
         with _sealed_lock:
             _SEALED[digest] = sealed
-            while len(_SEALED) > _SEALED_SIZE:
+            while len(_SEALED) > size:
                 _SEALED.popitem(last=False)
     return sealed
 
 
 def verify_code(code: str, now: datetime | None = None) -> CodeReport:
     """The checks the verification page shows (signature, issuer key, status, dates), from one
-    narrow query. An unknown or malformed code gets one uniform not-found."""
+    narrow query (two for a superseded certificate). An unknown or malformed code gets one
+    uniform not-found."""
     row = db.session.execute(_SCAN, {"code": code}).first() if _well_formed_code(code) else None
     if row is None:
         raise NotFound(_("The page or item you asked for was not found."))
     now = now or utcnow()
-    fragment = CredentialKey.fragment_for(row.key_number)
-    method = f"{issuer_did_for_slug(row.key_institution_slug)}#{fragment}"
-    sealed = _sealed(row, method, row.issued_at)
-    compromised = _compromise_reason(fragment, row.compromised_at, row.issued_at)
+    sealed = _sealed(row)
+    compromised = _compromise_reason(
+        CredentialKey.fragment_for(row.key_number), row.compromised_at, row.issued_at
+    )
+    superseded_by = (
+        db.session.scalar(select(Certificate.code).where(Certificate.id == row.superseded_by_id))
+        if row.superseded_by_id is not None
+        else None
+    )
     status = status_at(
         now,
         revoked_at=row.revoked_at,
@@ -291,7 +302,7 @@ def verify_code(code: str, now: datetime | None = None) -> CodeReport:
         "valid_until": row.valid_until.isoformat(),
         "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
         "suspended_at": row.suspended_at.isoformat() if row.suspended_at else None,
-        "superseded_by": row.superseded_by,
+        "superseded_by": superseded_by,
     }
     return CodeReport(
         code=code,
@@ -304,7 +315,7 @@ def verify_code(code: str, now: datetime | None = None) -> CodeReport:
         valid_until=row.valid_until,
         revoked_at=row.revoked_at,
         suspended_at=row.suspended_at,
-        superseded_by=row.superseded_by,
+        superseded_by=superseded_by,
     )
 
 
