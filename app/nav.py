@@ -25,15 +25,15 @@ def add(
 ) -> None:
     if all(item.endpoint != endpoint for item in _ITEMS):
         _ITEMS.append(NavItem(endpoint, label, roles, order))
+        _ITEMS.sort(key=lambda i: i.order)
 
 
 def visible_items() -> list[dict[str, str]]:
-    items = []
-    for item in sorted(_ITEMS, key=lambda i: i.order):
-        if item.roles:
-            if not current_user.is_authenticated:
-                continue
-            if "*" not in item.roles and not current_user.has_any_role(*item.roles):
-                continue
-        items.append({"url": url_for(item.endpoint), "label": str(item.label)})
-    return items
+    """The entries the current user may see, in menu order (rendered on every page)."""
+    user = current_user._get_current_object()
+    signed_in = user.is_authenticated
+    return [
+        {"url": url_for(item.endpoint), "label": str(item.label)}
+        for item in _ITEMS
+        if not item.roles or (signed_in and ("*" in item.roles or user.has_any_role(*item.roles)))
+    ]

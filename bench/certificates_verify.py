@@ -24,9 +24,9 @@ from bench.common import QUICK, bench_env, make_app, populate, throwaway_databas
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = 8
-ROUNDS = 3 if QUICK else 5
-MAX_REQUESTS = 300 if QUICK else 1500  # per endpoint and round
-MAX_SECONDS = 4.0 if QUICK else 8.0
+ROUNDS = 3 if QUICK else 9
+MAX_REQUESTS = 300 if QUICK else 800  # per endpoint and round
+MAX_SECONDS = 4.0 if QUICK else 5.0
 
 
 def _free_port() -> int:

@@ -80,6 +80,7 @@ class Verify(MethodView):
     def get(self, code: str):
         """Verify a certificate by the code its QR carries: status, public fields, checks."""
         report = verification.verify_code(code)
+        db.session.commit()  # see verify_page: keeps PostgreSQL's plan of the scan
         # Built and serialised directly: the hot path of every scan skips a schema dump of
         # what it has just assembled itself. tests/certificates check it against the schema.
         return current_app.json.response(

@@ -70,6 +70,9 @@ def json_errors(view: Any) -> Any:
 @limiter.limit(verify_limit)
 def verify_page(code: str):
     report = verification.verify_code(code)
+    # The read ends in COMMIT, not the teardown's ROLLBACK: psycopg forgets its prepared
+    # statements at every ROLLBACK, and keeping the scan's saves PostgreSQL planning it anew.
+    db.session.commit()
     return render_template(
         "certificates/verify.html",
         report=report,

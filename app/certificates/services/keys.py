@@ -49,9 +49,11 @@ def _issuers_prefix() -> str:
 
 def issuer_did(institution: Institution) -> str:
     """`did:web:<host>:institutions:<slug>` (a port is percent-encoded as %3A)."""
-    return did_web(
-        urlsplit(current_app.config["BASE_URL"]).netloc, "institutions", institution.slug
-    )
+    return issuer_did_for_slug(institution.slug)
+
+
+def issuer_did_for_slug(slug: str) -> str:
+    return did_web(urlsplit(current_app.config["BASE_URL"]).netloc, "institutions", slug)
 
 
 def institution_for_did(did: str) -> Institution | None:

@@ -25,13 +25,14 @@ from app.certificates.models import Certificate, CredentialKey
 from app.certificates.pdf.sign import extract_embedded_file, verify_pdf_signature
 from app.certificates.services.keys import (
     institution_for_did,
+    issuer_did_for_slug,
     key_for_did_key,
     trust_roots,
-    verification_method,
 )
 from app.db import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.institutions.models import Institution
 
 STATUSES = ("valid", "revoked", "suspended", "expired", "superseded", "invalid")
 
@@ -172,12 +173,12 @@ _sealed_lock = threading.Lock()
 
 def _scan_statement() -> Select:
     """The query of a scan: status columns, the stored credential and snapshot as text, and
-    the signing key's public half and compromise moment. Two tables only, because PostgreSQL
-    plans it afresh on every scan (psycopg forgets prepared plans at each request's ROLLBACK)
-    and each further join costs planning time; built once with a bound code, so SQLAlchemy
-    reuses its compiled form."""
+    the signing key (its public half, compromise moment and issuer). Built once with a bound
+    code, so SQLAlchemy reuses its compiled form and PostgreSQL, once psycopg has prepared
+    it, its plan (see verify_page on why the read ends in COMMIT)."""
     cert = Certificate.__table__.c
     key = CredentialKey.__table__.c
+    institution = Institution.__table__.c
     return (
         select(
             cert.number,
@@ -196,9 +197,12 @@ def _scan_statement() -> Select:
             key.number.label("key_number"),
             key.public_key_multibase,
             key.compromised_at,
+            institution.slug.label("key_institution_slug"),
         )
         .select_from(
-            Certificate.__table__.join(CredentialKey.__table__, key.id == cert.credential_key_id)
+            Certificate.__table__.join(
+                CredentialKey.__table__, key.id == cert.credential_key_id
+            ).join(Institution.__table__, institution.id == key.institution_id)
         )
         .where(cert.code == bindparam("code"))
     )
@@ -221,14 +225,15 @@ def _snapshot_fields(snap: dict[str, Any]) -> dict[str, Any]:
 
 def _sealed(row: Any) -> _Sealed:
     """The signature check and snapshot fields, remembered per content. The memo key is a digest
-    of the signing key (its id, whose DID never changes once made, and its public half) and of
-    the stored credential and snapshot texts: verifying the same bytes with the same key is done
-    once per process, and a byte changed anywhere is checked afresh. Status, dates and key
-    compromise are not part of it: they are read on every scan."""
+    of the signing key (id, issuer and public half) and of the stored credential and snapshot
+    texts: verifying the same bytes with the same key is done once per worker process, and a
+    byte changed anywhere is checked afresh. Status, dates and key compromise are not part of
+    it: they are read on every scan."""
     digest = hashlib.sha256(
         "\0".join(
             (
                 str(row.credential_key_id),
+                row.key_institution_slug,
                 row.public_key_multibase,
                 row.credential_text,
                 row.snapshot_text,
@@ -240,7 +245,8 @@ def _sealed(row: Any) -> _Sealed:
         if sealed is not None:
             _SEALED.move_to_end(digest)
             return sealed
-    method = verification_method(db.session.get(CredentialKey, row.credential_key_id))
+    fragment = CredentialKey.fragment_for(row.key_number)
+    method = f"{issuer_did_for_slug(row.key_institution_slug)}#{fragment}"
     credential = json.loads(row.credential_text)
     proof = credential.get("proof") if isinstance(credential, dict) else None
     ours = isinstance(proof, dict) and proof.get("verificationMethod") == method
