@@ -154,3 +154,22 @@ def test_a_snapshot_changed_in_the_database_shows_on_the_next_scan(app, client, 
     body = client.get(f"/api/v1/verify/{cert.code}").get_json()
     assert body["certificate"]["holder_name"] == "Nama Yang Dikoreksi"
     assert "Nama Yang Dikoreksi" in client.get(f"/v/{cert.code}").get_data(as_text=True)
+
+
+def test_a_stored_proof_naming_another_key_fails_with_a_reason(app, client, completed):
+    """A scan trusts only the key the certificate was recorded as issued with."""
+    from app.certificates.models import Certificate
+    from app.extensions import db
+
+    cert = issue(app, completed(), with_pdf=False)
+    with app.app_context():
+        row = db.session.get(Certificate, cert.id)
+        changed = copy.deepcopy(row.credential)
+        changed["proof"]["verificationMethod"] = changed["proof"]["verificationMethod"].replace(
+            "#key-1", "#key-2"
+        )
+        row.credential = changed
+        db.session.commit()
+    body = client.get(f"/api/v1/verify/{cert.code}").get_json()
+    assert body["status"] == "invalid" and body["checks"]["signature"] is False
+    assert "not the key" in body["reasons"][0]
