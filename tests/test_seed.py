@@ -19,3 +19,17 @@ def test_seed_demo_twice_creates_everything_once(app, db):
     for role in ("trainee", "instructor", "assessor", "placement_officer", "employer"):
         assert role in second.output
     assert "peserta@demo.kompeten.id" in second.output
+
+
+def test_every_demo_certificate_is_issued_with_its_pdf(app, db):
+    """The demo shows finished certificates: none is left waiting for its PDF."""
+    from sqlalchemy import select
+
+    from app.certificates.models import Certificate
+    from app.extensions import db as database
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        states = database.session.scalars(select(Certificate.state)).all()
+    assert len(states) >= 7
+    assert set(states) == {"issued"}

@@ -233,7 +233,7 @@ def _alumni(report: Any) -> None:
             )
             db.session.add(enrollment)
             db.session.flush()
-        cert = find_certificate(enrollment) or issue_certificate(enrollment, with_pdf=False)
+        cert = find_certificate(enrollment) or issue_certificate(enrollment)
         for wave, status, months in answers:
             _answer(cert, user, version.course_id, wave, status, months)
     report.lines.append("Placement: 6 alumni with employment survey answers (dashboards)")
