@@ -100,9 +100,7 @@ def _compromised_for(key: CredentialKey | None, issued_at: datetime | None) -> s
     return None if key is None else _compromise_reason(key.fragment, key.compromised_at, issued_at)
 
 
-def key_resolver(
-    issued_at: datetime | None, honour_compromise: bool = True
-) -> Callable[[str], Ed25519PublicKey]:
+def key_resolver(issued_at: datetime | None) -> Callable[[str], Ed25519PublicKey]:
     """Resolve did:key and our own did:web keys from the database (never over HTTP).
 
     A key compromised at T resolves only for a certificate we recorded as issued before T.
@@ -113,7 +111,7 @@ def key_resolver(
         if did.startswith(DID_KEY_PREFIX):
             public = resolve_did_key(method)
             problem = _compromised_for(key_for_did_key(did[len(DID_KEY_PREFIX) :]), issued_at)
-            if problem and honour_compromise:
+            if problem:
                 raise DidError(problem)
             return public
         institution = institution_for_did(did)
@@ -128,7 +126,7 @@ def key_resolver(
         if key is None:
             raise DidError(f"{method!r} is not listed in the issuer's DID document")
         problem = _compromised_for(key, issued_at)
-        if problem and honour_compromise:
+        if problem:
             raise DidError(problem)
         return decode_ed25519_public_multikey(key.public_key_multibase)
 
