@@ -23,7 +23,7 @@ from app.certificates.schemas import (
     ReissueSchema,
     VerifyResultSchema,
 )
-from app.certificates.services import lifecycle, verification
+from app.certificates.services import lifecycle, scan, verification
 from app.certificates.services.holders import certificates_for
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.pdfstore import verify_url
@@ -79,7 +79,7 @@ class Verify(MethodView):
     @blp.alt_response(429, description="Too many requests")
     def get(self, code: str):
         """Verify a certificate by the code its QR carries: status, public fields, checks."""
-        report = verification.verify_code(code)
+        report = scan.verify_code(code)
         db.session.commit()  # see verify_page: keeps PostgreSQL's plan of the scan
         # Built and serialised directly: the hot path of every scan skips a schema dump of
         # what it has just assembled itself. tests/certificates check it against the schema.

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app import nav
 from app.certificates.models import Certificate
-from app.certificates.services import keys, status, verification
+from app.certificates.services import keys, scan, status, verification
 from app.certificates.services.holders import certificates_for
 from app.certificates.services.pdfstore import credential_bytes, read_pdf, verify_url
 from app.errors import AppError, NotFound, envelope
@@ -69,7 +69,7 @@ def json_errors(view: Any) -> Any:
 @bp.route("/v/<code>")
 @limiter.limit(verify_limit)
 def verify_page(code: str):
-    report = verification.verify_code(code)
+    report = scan.verify_code(code)
     # The read ends in COMMIT, not the teardown's ROLLBACK: psycopg forgets its prepared
     # statements at every ROLLBACK, and keeping the scan's saves PostgreSQL planning it anew.
     db.session.commit()
