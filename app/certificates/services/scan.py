@@ -61,7 +61,6 @@ class CodeReport:
     valid_until: datetime
     revoked_at: datetime | None
     suspended_at: datetime | None
-    superseded_by: str | None
 
 
 _SEALED: OrderedDict[str, _Sealed] = OrderedDict()
@@ -230,5 +229,4 @@ def verify_code(code: str, now: datetime | None = None) -> CodeReport:
         valid_until=row.valid_until,
         revoked_at=row.revoked_at,
         suspended_at=row.suspended_at,
-        superseded_by=superseded_by,
     )
