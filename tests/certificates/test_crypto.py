@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.serialization import (
 from app.certificates.crypto import dataintegrity as di
 from app.certificates.crypto import didkey, keys, multibase
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors" / "eddsa-jcs-2022"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "eddsa-jcs-2022"
 ISSUER = "did:web:kompeten.example:institutions:blk-bandung"
 CREATED = "2025-01-15T03:00:00Z"
 
