@@ -2,18 +2,25 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export FLASK_APP := wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test lint test-sqlite test-postgres test-browser bench fuzz translations system-deps system-deps-test clean
+.PHONY: lock run test lint test-sqlite test-postgres test-browser bench fuzz translations system-deps system-deps-test clean
 
-$(STAMP): pyproject.toml
+# Every package comes from requirements.lock, pinned with hashes; `make lock` refreshes it.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
+
+# Re-resolve requirements.lock from pyproject.toml, keeping every pin that still fits;
+# `make lock UPGRADE=1` moves every package to its newest release allowed by pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+	  --python-version 3.11 --no-header -q $(if $(UPGRADE),--upgrade) -o requirements.lock
 
 system-deps:
 	@bash scripts/system-deps.sh runtime
@@ -37,7 +44,9 @@ lint: $(STAMP)
 
 test-sqlite: $(STAMP) translations
 	@echo "== pytest on SQLite"
-	env -u TEST_DATABASE_URL $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/pytest -m "not browser" -q --cov --cov-report= $(PYTEST_ARGS)
+	@echo "== branch coverage of app/ (SQLite pass): $$($(BIN)/coverage report --format=total)%"
+	@$(BIN)/coverage report --skip-covered --sort=cover --skip-empty | head -n 14
 
 test-postgres: $(STAMP) translations
 	@url=$$(bash scripts/postgres-url.sh); \
