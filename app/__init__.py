@@ -46,7 +46,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if issubclass(config_class, ProductionConfig):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    from app import models  # noqa: F401  (every model registered before anything uses them)
+    from app import (
+        models,  # noqa: F401  (every model registered before anything uses them)
+        transactions,
+    )
     from app.api import api
     from app.errors import register_error_handlers
     from app.extensions import babel, csrf, db, limiter, migrate
@@ -76,6 +79,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_security(app)
     _register_template_helpers(app)
     _register_cli(app)
+    transactions.init_app(app)  # last, so that it ends the transaction before other hooks run
     return app
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.transactions import keep_changes, rollback
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class AppError(Exception):
 
     status = 400
     code = "bad_request"
+    # True for the few failures that must keep what was written before them (app.transactions).
+    keeps_changes = False
 
     def __init__(
         self, message: str, *, details: dict[str, Any] | None = None, code: str | None = None
@@ -145,7 +148,10 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_app_error(error: AppError) -> Response:
-    db.session.rollback()
+    if error.keeps_changes:
+        keep_changes()
+    else:
+        rollback()  # before rendering: the page may read the database
     return _render(error.status, error.code, error.message, error.details)
 
 
