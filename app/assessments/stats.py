@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import defaultdict
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assessments.models import Answer, Assessment, Attempt, Question
-from app.csvsafe import defuse
+from app.csvsafe import to_csv
 from app.extensions import db
 
 
@@ -97,29 +95,17 @@ def unit_pass_rates(assessment: Assessment) -> list[dict[str, Any]]:
 def results_csv(assessment: Assessment) -> str:
     attempts = submitted(assessment)
     codes = sorted({code for attempt in attempts for code in (attempt.unit_results or {})})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "name",
-            "email",
-            "attempt",
-            "submitted_at",
-            "score",
-            "max_score",
-            "percent",
-            "passed",
-            *codes,
-        ]
-    )
+    headers = ["name", "email", "attempt", "submitted_at", "score", "max_score", "percent"]
+    headers += ["passed", *codes]
+    rows = []
     for attempt in attempts:
         units = attempt.unit_results or {}
-        writer.writerow(
+        rows.append(
             [
-                defuse(attempt.user.full_name),
-                defuse(attempt.user.email),
+                attempt.user.full_name,
+                attempt.user.email,
                 attempt.number,
-                attempt.submitted_at.isoformat() if attempt.submitted_at else "",
+                attempt.submitted_at,
                 attempt.score,
                 attempt.max_score,
                 attempt.percent,
@@ -132,4 +118,4 @@ def results_csv(assessment: Assessment) -> str:
                 ],
             ]
         )
-    return out.getvalue()
+    return to_csv(headers, rows)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from app import csvsafe
 from app.audit.models import AuditEvent
-from app.csvsafe import defuse
 from app.extensions import db
 
 PER_PAGE = 50
@@ -87,17 +83,6 @@ def known_actions(scope_institution_id: int | None) -> list[str]:
     return list(db.session.scalars(query))
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will show as text, never run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return defuse(str(value))
-
-
 def in_batches(query: Select[tuple[AuditEvent]], size: int = 500) -> Iterator[AuditEvent]:
     """Every event of `query`, newest id first, fetched `size` at a time by keyset: the export
     streams a long log without holding a cursor open or the whole log in memory."""
@@ -114,17 +99,5 @@ def in_batches(query: Select[tuple[AuditEvent]], size: int = 500) -> Iterator[Au
 
 def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
     """The CSV export, one line at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        line = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return line
-
-    writer.writerow(CSV_COLUMNS)
-    yield flush()
-    for event in events:
-        writer.writerow([safe_cell(getattr(event, column)) for column in CSV_COLUMNS])
-        yield flush()
+    rows = ([getattr(event, column) for column in CSV_COLUMNS] for event in events)
+    return csvsafe.csv_lines(CSV_COLUMNS, rows)

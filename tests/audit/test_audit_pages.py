@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 
 from app.audit.models import AuditEvent
-from app.audit.queries import safe_cell
 from app.extensions import db as _db
 
 
@@ -101,23 +100,6 @@ def test_csv_export_is_scoped_and_neutralises_formulas(client_as, events):
     scoped = client_as("institution_admin", institution=mine).get("/audit/export.csv?action=auth.")
     rows = list(csv.DictReader(io.StringIO(scoped.get_data(as_text=True))))
     assert [row["action"] for row in rows] == ["auth.login"]
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+SUM(A1)", "'+SUM(A1)"),
-        ("-2", "'-2"),
-        ("@cmd", "'@cmd"),
-        ("\t=x", "'\t=x"),
-        ("plain", "plain"),
-        (None, ""),
-        ({"a": "=b"}, '{"a": "=b"}'),
-    ],
-)
-def test_safe_cell(value, expected):
-    assert safe_cell(value) == expected
 
 
 def test_json_api_pages_and_scopes(client, make_user, token_for, events):

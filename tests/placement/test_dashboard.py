@@ -12,7 +12,6 @@ import pytest
 from app.assessments.models import Assessment, Attempt
 from app.db import utcnow
 from app.extensions import db
-from app.placement.csvout import neutralise, to_csv
 from app.placement.models.survey import EmploymentSurvey
 from app.placement.services import dashboard
 from app.placement.services.survey import response_rates
@@ -180,21 +179,3 @@ def test_csv_neutralises_formulas(data, client_as):
     for other in ("response-rates", "blk-komunitas"):
         assert client_as("admin").get(f"/placement/dashboard/{other}.csv").status_code == 200
     assert client_as("admin").get("/placement/dashboard/nothing.csv").status_code == 404
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("plain", "plain"),
-        (-3, -3),
-        (None, ""),
-    ],
-)
-def test_neutralise(value, expected):
-    assert neutralise(value) == expected
-    assert to_csv(["a"], [[value]]).splitlines()[1].strip('"') == str(expected).strip('"')
