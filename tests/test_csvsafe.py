@@ -36,7 +36,7 @@ def test_defuse(text, expected):
         (None, ""),
         (datetime(2026, 12, 1, 23, 30, tzinfo=UTC), "2026-12-01T23:30:00+00:00"),
         ({"b": 1, "a": "=x"}, '{"a": "=x", "b": 1}'),
-        (["=x"], '\'["=x"]'[1:]),
+        (["=x"], '["=x"]'),
     ],
 )
 def test_cell(value, expected):
