@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from app.db import utcnow
 from app.extensions import db
@@ -48,15 +49,15 @@ def dispatch(app, now):
 def test_waves_are_sent_once_at_3_6_and_12_months(app, pf, graduate, outbox, make_user):
     user, course = graduate
     now = utcnow()
-    pf.certificate(user, course, issued_at=service.add_months(now, -3) - timedelta(days=1))
+    pf.certificate(user, course, issued_at=now - relativedelta(months=3) - timedelta(days=1))
     six = make_user("trainee")
-    pf.certificate(six, course, issued_at=service.add_months(now, -6) - timedelta(days=2))
+    pf.certificate(six, course, issued_at=now - relativedelta(months=6) - timedelta(days=2))
     twelve = make_user("trainee")
-    pf.certificate(twelve, course, issued_at=service.add_months(now, -12))
+    pf.certificate(twelve, course, issued_at=now - relativedelta(months=12))
     fresh = make_user("trainee")
     pf.certificate(fresh, course, issued_at=now - timedelta(days=20))
     revoked = make_user("trainee")
-    pf.certificate(revoked, course, issued_at=service.add_months(now, -3), revoked=True)
+    pf.certificate(revoked, course, issued_at=now - relativedelta(months=3), revoked=True)
     report = dispatch(app, now)
     assert (report.sent, report.skipped, report.waves) == (3, 1, [3, 6, 12])
     with app.app_context():
@@ -72,7 +73,7 @@ def test_waves_are_sent_once_at_3_6_and_12_months(app, pf, graduate, outbox, mak
 def test_survey_months_are_configurable(app, pf, graduate):
     user, course = graduate
     now = utcnow()
-    pf.certificate(user, course, issued_at=service.add_months(now, -1))
+    pf.certificate(user, course, issued_at=now - relativedelta(months=1))
     app.config["SURVEY_MONTHS"] = "1"
     try:
         assert dispatch(app, now).waves == [1]
@@ -85,7 +86,7 @@ def test_survey_months_are_configurable(app, pf, graduate):
 def test_reminders_every_week_at_most_twice(app, pf, graduate, outbox):
     user, course = graduate
     now = utcnow()
-    pf.certificate(user, course, issued_at=service.add_months(now, -3))
+    pf.certificate(user, course, issued_at=now - relativedelta(months=3))
     dispatch(app, now)
     assert dispatch(app, now + timedelta(days=3)).reminded == 0
     assert dispatch(app, now + timedelta(days=8)).reminded == 1
@@ -99,7 +100,7 @@ def test_reminders_every_week_at_most_twice(app, pf, graduate, outbox):
 @pytest.fixture
 def sent(app, pf, graduate, outbox):
     user, course = graduate
-    pf.certificate(user, course, issued_at=service.add_months(utcnow(), -3))
+    pf.certificate(user, course, issued_at=utcnow() - relativedelta(months=3))
     dispatch(app, utcnow())
     return token_of(link_in(outbox[0]))
 
@@ -145,7 +146,7 @@ def test_expired_link_is_410_and_writes_nothing(app, client, sent):
 
 def test_a_link_works_only_for_its_own_survey(app, client, sent, pf, make_user, outbox):
     other = make_user("trainee")
-    pf.certificate(other, pf.course(units=(UNIT,)), issued_at=service.add_months(utcnow(), -3))
+    pf.certificate(other, pf.course(units=(UNIT,)), issued_at=utcnow() - relativedelta(months=3))
     dispatch(app, utcnow())
     with app.app_context():
         first, second = db.session.scalars(
@@ -178,7 +179,7 @@ def test_bad_answers_write_nothing(app, client, sent, bad):
 
 def test_cli_dispatches(app, pf, graduate, outbox):
     user, course = graduate
-    pf.certificate(user, course, issued_at=service.add_months(utcnow(), -3))
+    pf.certificate(user, course, issued_at=utcnow() - relativedelta(months=3))
     result = app.test_cli_runner().invoke(args=["dispatch-surveys"])
     assert result.exit_code == 0, result.output
     assert "surveys sent: 1" in result.output
@@ -205,7 +206,7 @@ def test_dispatch_runs_on_a_real_rq_worker(app, pf, graduate, outbox, monkeypatc
     except Exception as exc:
         pytest.skip(f"no Redis at {url}: {exc}")
     user, course = graduate
-    pf.certificate(user, course, issued_at=service.add_months(utcnow(), -3))
+    pf.certificate(user, course, issued_at=utcnow() - relativedelta(months=3))
     monkeypatch.setattr(jobs, "QUEUE_NAME", f"placement-test-{uuid.uuid4().hex[:8]}")
     monkeypatch.setitem(app.config, "REDIS_URL", url)
     result = app.test_cli_runner().invoke(args=["dispatch-surveys"])

@@ -7,10 +7,10 @@ import importlib
 import logging
 import secrets
 import uuid
-from datetime import datetime
 from typing import Any
 
 import base58
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -35,18 +35,6 @@ _SUMMARY_MODULES = ("app.assessments.practical", "app.assessments.services", "ap
 def new_code() -> str:
     """A verification code: 128 random bits in base58 (about 22 characters)."""
     return base58.b58encode(secrets.token_bytes(16)).decode("ascii")
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day `months` later (the month's last day when it has no such day)."""
-    total = moment.month - 1 + months
-    year, month = moment.year + total // 12, total % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=min(moment.day, day))
-        except ValueError:
-            continue
-    raise ValueError("unreachable")  # pragma: no cover
 
 
 def format_number(prefix: str, year: int, serial: int) -> str:
@@ -161,7 +149,7 @@ def _new_row(
     issued_at = utcnow()
     now = issued_at.replace(microsecond=0)  # credentials carry whole seconds
     months = enrollment.course_version.validity_months or DEFAULT_VALIDITY_MONTHS
-    valid_until = add_months(now, months)
+    valid_until = now + relativedelta(months=months)
     serial = next_serial(institution.id, now.year)
     revocation = allocate_index(_used_indexes(institution.id, Certificate.revocation_index))
     suspension = allocate_index(_used_indexes(institution.id, Certificate.suspension_index))

@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 from flask_babel import gettext as _
@@ -63,7 +63,7 @@ class CodeReport:
     suspended_at: datetime | None
 
 
-_SEALED: OrderedDict[str, _Sealed] = OrderedDict()
+_sealed_memo: LRUCache[str, _Sealed] = LRUCache(maxsize=1)  # sized by VERIFY_MEMO_SIZE
 _sealed_lock = threading.Lock()
 
 
@@ -159,18 +159,18 @@ def _sealed(row: Any) -> _Sealed:
             )
         ).encode()
     ).hexdigest()
-    with _sealed_lock:
-        sealed = _SEALED.get(digest)
-        if sealed is not None:
-            _SEALED.move_to_end(digest)
-            return sealed
-    sealed = _check_sealed(row)
+    global _sealed_memo
     size = current_app.config["VERIFY_MEMO_SIZE"]
-    if size > 0:
+    if size <= 0:
+        return _check_sealed(row)
+    with _sealed_lock:
+        if _sealed_memo.maxsize != size:
+            _sealed_memo = LRUCache(maxsize=size)
+        sealed = _sealed_memo.get(digest)
+    if sealed is None:
+        sealed = _check_sealed(row)
         with _sealed_lock:
-            _SEALED[digest] = sealed
-            while len(_SEALED) > size:
-                _SEALED.popitem(last=False)
+            _sealed_memo[digest] = sealed
     return sealed
 
 

@@ -3,7 +3,6 @@ answers, and response rates."""
 
 from __future__ import annotations
 
-import calendar
 import hmac
 import logging
 import secrets
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -34,14 +34,6 @@ SALT = "placement-employment-survey"
 class LinkExpired(AppError):
     status = 410
     code = "expired"
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month = moment.month - 1 + months
-    year = moment.year + month // 12
-    month = month % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def waves() -> list[int]:
@@ -175,7 +167,7 @@ def dispatch(now: datetime | None = None) -> DispatchReport:
     report = DispatchReport(waves=waves())
     for months in report.waves:
         # Due: issued `months` ago, and the wave's answer window has not passed.
-        end = add_months(now, -months)
+        end = now - relativedelta(months=months)
         start = end - timedelta(days=link_days)
         for ref in verified.issued_between(start, end + timedelta(seconds=1)):
             if ref.status in ("revoked", "superseded"):
