@@ -24,9 +24,3 @@ def require_roles(*roles: str) -> Callable:
         return wrapper
 
     return decorator
-
-
-def can_manage_staff(user: Any, institution_id: int | None) -> bool:
-    return user.is_admin or (
-        user.has_role("institution_admin") and user.institution_id == institution_id
-    )

@@ -174,11 +174,6 @@ class SurveyAnsweredSchema(ma.Schema):
     answered_at = ma.fields.DateTime()
 
 
-class StageSchema(ma.Schema):
-    stage = ma.fields.String()
-    result = ma.fields.String()
-
-
 class CandidateSchema(ma.Schema):
     id = ma.fields.Integer()
     programme_id = ma.fields.Integer()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .markdown import TEXT_FORMATS, render_text
@@ -68,9 +68,6 @@ class Grade:
     correct: bool | None
     needs_manual: bool = False
     feedback: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def scaled(fraction: float, points: float) -> float:

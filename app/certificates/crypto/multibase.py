@@ -15,8 +15,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
-    NoEncryption,
-    PrivateFormat,
     PublicFormat,
 )
 
@@ -89,12 +87,6 @@ def decode_ed25519_public_multikey(value: str) -> Ed25519PublicKey:
     """Parse a Multikey ``publicKeyMultibase`` into an Ed25519 public key."""
     raw = _strip_header(decode_base58btc(value), ED25519_PUB_HEADER, "Ed25519 public")
     return Ed25519PublicKey.from_public_bytes(raw)
-
-
-def encode_ed25519_private_multikey(key: Ed25519PrivateKey) -> str:
-    """Return the Multikey ``secretKeyMultibase`` (``z3u2...``) of an Ed25519 private key."""
-    raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    return encode_base58btc(ED25519_PRIV_HEADER + raw)
 
 
 def decode_ed25519_private_multikey(value: str) -> Ed25519PrivateKey:

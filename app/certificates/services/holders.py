@@ -1,11 +1,10 @@
-"""What other features ask about a person's certificates (placement matching, profiles)."""
+"""A person's certificates, for their own pages and API."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from app.certificates.models import Certificate
-from app.certificates.services.verification import certificate_status
 from app.extensions import db
 
 
@@ -18,13 +17,3 @@ def certificates_for(user: object) -> list[Certificate]:
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         )
     )
-
-
-def valid_certificates_for(user: object) -> list[Certificate]:
-    """The user's certificates whose status is 'valid' right now."""
-    return [cert for cert in certificates_for(user) if certificate_status(cert) == "valid"]
-
-
-def certified_unit_codes(user: object) -> set[str]:
-    """SKKNI unit codes the user holds a valid certificate for."""
-    return {code for cert in valid_certificates_for(user) for code in cert.unit_codes}
