@@ -4,8 +4,6 @@ concurrent saves never make a second attempt, a second grade or a lost newer ans
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +15,7 @@ from app.extensions import db
 from app.institutions.models import Institution
 from tests.assessments.conftest import build_world
 from tests.conftest import backend
+from tests.races import race
 
 THREADS = 6
 
@@ -68,37 +67,13 @@ def pg_world(app, committed_db):
     return build_world(app, make_user, make_institution)
 
 
-def _race(app, work: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = []
-
-    def run() -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work())
-                db.session.commit()
-            except Exception as error:
-                db.session.rollback()
-                results.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_concurrent_starts_make_one_attempt(app, pg_world):
-    def start():
+    def start(_n: int):
         user = db.session.get(User, pg_world.trainee.id)
         attempt, _created = svc.start_attempt(user, db.session.get(Assessment, pg_world.exam_id))
         return attempt.id
 
-    results = _race(app, start)
+    results = race(app, THREADS, start)
     assert len(set(results)) == 1, results
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
@@ -111,11 +86,11 @@ def test_double_submit_grades_once(app, pg_world):
         db.session.commit()
         attempt_id = attempt.id
 
-    def submit():
+    def submit(_n: int):
         user = db.session.get(User, pg_world.trainee.id)
         return svc.submit_attempt(user, attempt_id)[1]
 
-    results = _race(app, submit)
+    results = race(app, THREADS, submit)
     assert sorted(results) == [False] * (THREADS - 1) + [True]
     with app.app_context():
         rows = db.session.scalar(select(func.count()).select_from(Answer))
@@ -132,14 +107,14 @@ def test_concurrent_saves_keep_the_newest(app, pg_world):
     counter = iter(range(1, THREADS + 1))
     lock = threading.Lock()
 
-    def save():
+    def save(_n: int):
         with lock:
             seq = next(counter)
         user = db.session.get(User, pg_world.trainee.id)
         value = "a" if seq == THREADS else "b"
         return svc.save_answer(user, attempt_id, qid, value, seq)[0].seq
 
-    results = _race(app, save)
+    results = race(app, THREADS, save)
     assert all(isinstance(r, int) for r in results), results
     with app.app_context():
         answer = db.session.scalar(select(Answer).where(Answer.question_id == qid))

@@ -3,10 +3,6 @@ one certificate; simultaneous issuances give distinct, gapless numbers."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select
 
@@ -19,6 +15,7 @@ from app.extensions import db
 from app.institutions.models import Institution
 from tests.certificates.conftest import build_course, complete
 from tests.conftest import backend
+from tests.races import failures, race
 
 pytestmark = pytest.mark.postgres_only
 
@@ -55,35 +52,13 @@ def _setup(app, trainees: int) -> tuple[int, list[int]]:
         return institution.id, ids
 
 
-def _race(app, count: int, work: Callable[[int], Any]) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                work(n)
-                db.session.commit()
-            except BaseException as exc:
-                errors.append(exc)
-                db.session.rollback()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
 def test_twenty_simultaneous_completions_give_exactly_one_certificate(app, committed_db):
     _institution_id, [enrollment_id] = _setup(app, 1)
 
     def complete_again(_n: int) -> None:
         course_completed.send(app, enrollment=db.session.get(Enrollment, enrollment_id))
 
-    assert _race(app, 20, complete_again) == []
+    assert failures(race(app, 20, complete_again)) == []
     with app.app_context():
         certs = db.session.scalars(select(Certificate)).all()
         assert len(certs) == 1 and certs[0].state == "issued"
@@ -102,7 +77,7 @@ def test_fifty_simultaneous_issuances_give_fifty_gapless_numbers(app, committed_
         enrollment = db.session.get(Enrollment, enrollment_ids[n])
         issue_certificate(enrollment, with_pdf=False)
 
-    assert _race(app, 50, issue) == []
+    assert failures(race(app, 50, issue)) == []
     with app.app_context():
         serials = sorted(db.session.scalars(select(Certificate.serial)))
         numbers = set(db.session.scalars(select(Certificate.number)))

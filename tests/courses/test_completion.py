@@ -3,7 +3,6 @@ Capacity and completion are safe against racing requests (threads, on PostgreSQL
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +16,7 @@ from app.courses.models import Cohort, Course, Enrollment, Lesson
 from app.courses.signals import course_completed
 from app.extensions import db as _db
 from tests.conftest import is_postgres
+from tests.races import race
 
 
 @pytest.fixture
@@ -146,25 +146,6 @@ def test_frozen_versions_refuse_every_change(app, make_course):
 # Races, with real threads and connections (PostgreSQL) -----------------------------------
 
 
-def _run_threads(target, count: int) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = target(index)
-        except Exception as exc:  # reported below
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def _committed_world(app, capacity: int, trainees: int):
     from datetime import date, timedelta
 
@@ -206,17 +187,14 @@ def test_capacity_holds_when_trainees_enrol_at_once(app, committed_db):
     course_id, cohort_id, user_ids, _lesson = _committed_world(app, capacity=3, trainees=8)
 
     def enrol_one(index: int) -> str:
-        with app.app_context():
-            record = enrolment.enrol(
-                _db.session.get(User, user_ids[index]),
-                _db.session.get(Course, course_id),
-                _db.session.get(Cohort, cohort_id),
-            )
-            status = record.status
-            _db.session.commit()
-            return status
+        record = enrolment.enrol(
+            _db.session.get(User, user_ids[index]),
+            _db.session.get(Course, course_id),
+            _db.session.get(Cohort, cohort_id),
+        )
+        return record.status
 
-    results = _run_threads(enrol_one, len(user_ids))
+    results = race(app, len(user_ids), enrol_one)
     assert sorted(results) == ["active"] * 3 + ["waiting"] * 5, results
     with app.app_context():
         assert _db.session.get(Cohort, cohort_id).seats_taken == 3
@@ -233,38 +211,30 @@ def test_a_double_click_enrols_once_and_completes_once(app, committed_db):
         sent.append(enrollment.id)
 
     def enrol_same(index: int) -> str:
-        with app.app_context():
-            try:
-                record = enrolment.enrol(
-                    _db.session.get(User, user_ids[0]),
-                    _db.session.get(Course, course_id),
-                    _db.session.get(Cohort, cohort_id),
-                )
-                _db.session.commit()
-                return record.status
-            except Exception as exc:
-                _db.session.rollback()
-                return type(exc).__name__
+        record = enrolment.enrol(
+            _db.session.get(User, user_ids[0]),
+            _db.session.get(Course, course_id),
+            _db.session.get(Cohort, cohort_id),
+        )
+        return record.status
 
-    results = _run_threads(enrol_same, 4)
+    results = [r if isinstance(r, str) else type(r).__name__ for r in race(app, 4, enrol_same)]
     assert sorted(results).count("active") == 1 and results.count("Conflict") == 3, results
     with app.app_context():
         assert _db.session.get(Cohort, cohort_id).seats_taken == 1
         enrollment_id = _db.session.scalar(select(Enrollment.id))
 
     def complete(index: int) -> bool:
-        with app.app_context():
-            result = progress.complete_lesson(
-                _db.session.get(User, user_ids[0]),
-                _db.session.get(Enrollment, enrollment_id),
-                _db.session.get(Lesson, lesson_id),
-            )
-            _db.session.commit()
-            return result.newly_completed
+        result = progress.complete_lesson(
+            _db.session.get(User, user_ids[0]),
+            _db.session.get(Enrollment, enrollment_id),
+            _db.session.get(Lesson, lesson_id),
+        )
+        return result.newly_completed
 
     course_completed.connect(listener)
     try:
-        results = _run_threads(complete, 4)
+        results = race(app, 4, complete)
     finally:
         course_completed.disconnect(listener)
     assert results.count(True) == 1, results

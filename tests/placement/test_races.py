@@ -4,8 +4,6 @@ application moved by two clicks at once. Exactly one wins; the other gets a clea
 from __future__ import annotations
 
 import secrets
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +22,7 @@ from app.placement.models.survey import EmploymentSurvey
 from app.placement.services import applications
 from app.placement.services import survey as surveys
 from tests.conftest import backend
+from tests.races import failures, race
 
 pytestmark = pytest.mark.postgres_only
 
@@ -68,28 +67,6 @@ def _graduate_with_certificate() -> tuple[User, Any]:
     return user, issue_certificate(enrollment, with_pdf=False)
 
 
-def _race(app, count: int, work: Callable[[int], Any]) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def run(n: int) -> None:
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                work(n)
-                db.session.commit()
-            except BaseException as exc:
-                errors.append(exc)
-                db.session.rollback()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
 def test_a_survey_answered_by_eight_at_once_is_recorded_once(app, committed_db):
     with app.app_context():
         user, cert = _graduate_with_certificate()
@@ -109,7 +86,7 @@ def test_a_survey_answered_by_eight_at_once_is_recorded_once(app, committed_db):
     def answer(n: int) -> None:
         surveys.answer(token, status=statuses[n], relevance=3, months_to_job=n)
 
-    errors = _race(app, 8, answer)
+    errors = failures(race(app, 8, answer))
     assert len(errors) == 7
     assert all(isinstance(e, AppError) and e.status == 409 for e in errors)
     with app.app_context():
@@ -138,7 +115,7 @@ def test_two_clicks_on_one_application_move_it_once(app, committed_db):
         actor = db.session.get(User, ids[0])
         applications.move(actor, db.session.get(Application, ids[1]), "hired")
 
-    errors = _race(app, 2, hire)
+    errors = failures(race(app, 2, hire))
     assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Placement)) == 1
@@ -162,7 +139,7 @@ def test_applying_twice_at_once_makes_one_application(app, committed_db):
         user = db.session.get(User, ids[0])
         applications.apply(user, db.session.get(Vacancy, ids[1]), [ids[2]])
 
-    errors = _race(app, 4, apply)
+    errors = failures(race(app, 4, apply))
     assert len(errors) == 3 and all(getattr(e, "status", None) == 409 for e in errors)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
