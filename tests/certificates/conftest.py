@@ -22,9 +22,13 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(app: Flask) -> Iterator[None]:
-    with app.app_context():
-        limiter.reset()
+def _fresh_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Rate limits start afresh for tests that use the app; pure tests (signatures, status
+    lists) never build it."""
+    if "app" in request.fixturenames:
+        app: Flask = request.getfixturevalue("app")
+        with app.app_context():
+            limiter.reset()
     yield
 
 
