@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import html
 import io
+import json
 import re
 
 import pytest
@@ -27,7 +28,8 @@ from app.certificates.models import Certificate, DocumentSigningCert
 from app.certificates.pdf.render import render_certificate_html
 from app.certificates.pdf.sign import sign_pdf
 from app.certificates.services import keys, lifecycle, pdfstore
-from app.certificates.services.verification import verify_upload
+from app.certificates.services.verification import verify_credential, verify_upload
+from app.db import utcnow
 from app.extensions import db
 from tests.certificates.conftest import fetch, issue
 
@@ -282,8 +284,6 @@ def _did_key_credential(name: str = "BBPVP Bandung") -> tuple[dict, str]:
 
 
 def test_a_did_key_credential_named_like_an_institution_says_who_signed_it(client):
-    import json
-
     credential, did = _did_key_credential()
     page = _upload(client, json.dumps(credential).encode(), "credential.json")
     assert headline(page) == NOT_GENUINE
@@ -299,8 +299,6 @@ def test_a_did_key_credential_named_like_an_institution_says_who_signed_it(clien
 
 
 def test_a_did_key_credential_embedded_in_a_pdf_has_no_certificate_to_vouch_for_it(app, client):
-    import json
-
     credential, did = _did_key_credential()
     material = _home_made_material("BBPVP Bandung")
     with app.test_request_context():
@@ -354,3 +352,42 @@ def test_the_vc_api_names_no_signer_when_the_proof_fails(app, client, genuine):
         "name": None,
         "kompetenIssuer": False,
     }
+
+
+def test_the_genuine_credential_json_is_valid_with_every_check_passed(app, client, genuine):
+    cert, _pdf = genuine
+    page = _upload(client, client.get(f"/v/{cert.code}/credential.json").data, "c.json")
+    assert headline(page) == VALID
+    found = checks(page)
+    assert list(found) == ["credential", "signer", "on_record", "status"]
+    assert all(ok for ok, _ in found.values()), found
+    changed = copy.deepcopy(fetch(app, cert.id).credential)
+    changed["credentialSubject"]["name"] = "MALLORY PALSU"
+    page = _upload(client, json.dumps(changed).encode(), "c.json")
+    assert headline(page) == NOT_GENUINE
+    assert found["credential"][0] is True and checks(page)["credential"][0] is False
+
+
+def test_an_institution_signing_with_the_did_key_form_of_its_key_is_named(ctx, institution_b):
+    """The did:key an institution lists as alsoKnownAs is that institution, by its did:web."""
+    institution = db.session.merge(institution_b)
+    key = keys.ensure_credential_key(institution)
+    public = keys.private_key(key).public_key()
+    did = did_key_from_public_key(public)
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "credentialSubject": {"id": "did:example:rina"},
+    }
+    signed = create_proof(
+        document, keys.private_key(key), did_key_verification_method(public), keys.xsd(utcnow())
+    )
+    result = verify_credential(signed)
+    assert result["verified"] is True and result["warnings"] == []
+    assert {k: v for k, v in result["signer"].items() if k != "institution"} == {
+        "id": "did:web:kompeten.test:institutions:bbpvp-bandung",
+        "name": "BBPVP Bandung",
+        "kompetenIssuer": True,
+    }
+    db.session.rollback()
