@@ -391,3 +391,38 @@ def test_an_institution_signing_with_the_did_key_form_of_its_key_is_named(ctx, i
         "kompetenIssuer": True,
     }
     db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("embedded", "detail"),
+    [
+        (None, "PDF tidak memuat kredensial. The PDF carries no credential."),
+        (
+            b"{nope",
+            "Kredensial di dalam PDF bukan JSON yang sah. The embedded credential is not "
+            "valid JSON.",
+        ),
+        (
+            b"[]",
+            "Kredensial di dalam PDF tidak memiliki bukti yang dapat diperiksa. The "
+            "embedded credential has no proof that can be checked.",
+        ),
+    ],
+    ids=["junk", "not-json", "not-a-credential"],
+)
+def test_a_pdf_without_a_usable_credential_is_not_genuine(app, client, embedded, detail):
+    if embedded is None:
+        data = b"%PDF-1.7 junk"
+    else:
+        with app.test_request_context():
+            data = pdfstore.renderer().render_pdf("<p>MALLORY PALSU</p>", embedded)
+    page = _upload(client, data)
+    assert headline(page) == NOT_GENUINE
+    assert checks(page)["credential"] == (
+        False,
+        f"✘ Bukti kredensial / Credential proof: {detail}",
+    )
+    assert signer_line(page) == (
+        "Tidak ada kunci yang memverifikasi kredensial ini, jadi penanda tangannya tidak "
+        "diketahui. No key verifies this credential, so who signed it is unknown."
+    )
