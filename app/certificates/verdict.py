@@ -78,12 +78,12 @@ DETAILS = {
         "The credential's cryptographic proof verifies.",
     ),
     "signer_institution": (
-        "Ditandatangani oleh lembaga di Kompeten: {name} ({did}).",
-        "Signed by an institution in Kompeten: {name} ({did}).",
+        "Kredensial ditandatangani oleh lembaga di Kompeten: {name} ({did}).",
+        "The credential is signed by an institution in Kompeten: {name} ({did}).",
     ),
     "signer_unknown_key": (
-        "Ditandatangani oleh kunci tak dikenal {did}, bukan oleh lembaga di Kompeten.",
-        "Signed by an unknown key {did}, not by an institution in Kompeten.",
+        "Kredensial ditandatangani oleh kunci tak dikenal {did}, bukan oleh lembaga di Kompeten.",
+        "The credential is signed by an unknown key {did}, not by an institution in Kompeten.",
     ),
     "signer_unverified": (
         "Tidak ada kunci yang memverifikasi kredensial ini, jadi penanda tangannya tidak "

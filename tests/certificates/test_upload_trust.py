@@ -192,8 +192,8 @@ def test_the_genuine_pdf_is_valid_with_every_check_passed(client, genuine, insti
     assert all(ok for ok, _ in found.values()), found
     did = "did:web:kompeten.test:institutions:bbpvp-bandung"
     assert signer_line(page) == (
-        f"Ditandatangani oleh lembaga di Kompeten: BBPVP Bandung ({did}). "
-        f"Signed by an institution in Kompeten: BBPVP Bandung ({did})."
+        f"Kredensial ditandatangani oleh lembaga di Kompeten: BBPVP Bandung ({did}). "
+        f"The credential is signed by an institution in Kompeten: BBPVP Bandung ({did})."
     )
     assert 'data-known="true"' in page and "Rina Kurniasih" in page
 
@@ -288,11 +288,12 @@ def test_a_did_key_credential_named_like_an_institution_says_who_signed_it(clien
     page = _upload(client, json.dumps(credential).encode(), "credential.json")
     assert headline(page) == NOT_GENUINE
     assert signer_line(page) == (
-        f"Ditandatangani oleh kunci tak dikenal {did}, bukan oleh lembaga di Kompeten. "
-        f"Signed by an unknown key {did}, not by an institution in Kompeten."
+        f"Kredensial ditandatangani oleh kunci tak dikenal {did}, bukan oleh lembaga di "
+        f"Kompeten. The credential is signed by an unknown key {did}, not by an institution "
+        "in Kompeten."
     )
     assert 'data-known="false"' in page
-    assert "Signed by an institution in Kompeten" not in page
+    assert "signed by an institution in Kompeten" not in page
     assert "signed by a Kompeten institution" not in page
     found = checks(page)
     assert found["credential"][0] is True and found["signer"][0] is False
