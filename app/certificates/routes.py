@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import nav
+from app.certificates import verdict
 from app.certificates.models import Certificate
 from app.certificates.services import keys, scan, status, verification
 from app.certificates.services.holders import certificates_for
@@ -129,7 +130,12 @@ def upload():
                 db.session.rollback()
                 error = exc.message
     return render_template(
-        "certificates/upload.html", result=result, error=error, words=STATUS_WORDS
+        "certificates/upload.html",
+        result=result,
+        error=error,
+        words=STATUS_WORDS,
+        label=verdict.label,
+        describe=verdict.describe,
     )
 
 

@@ -94,6 +94,25 @@ class VcVerifyRequestSchema(ma.Schema):
     options = ma.fields.Dict(load_default=dict)
 
 
+class VcSignerSchema(ma.Schema):
+    """Who signed: read from the key that verified the proof, never from the issuer's name."""
+
+    id = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The institution's did:web, or the DID of an unknown key"},
+    )
+    name = ma.fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The Kompeten institution's name; null for an unknown key"},
+    )
+    kompetenIssuer = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "Whether a Kompeten institution's key verified the proof"},
+    )
+
+
 class VcVerifyResponseSchema(ma.Schema):
     verified = ma.fields.Boolean(required=True)
     checks = ma.fields.List(ma.fields.String(), required=True)
@@ -101,6 +120,7 @@ class VcVerifyResponseSchema(ma.Schema):
     warnings = ma.fields.List(ma.fields.String(), required=True)
     errors = ma.fields.List(ma.fields.String(), required=True)
     reason = ma.fields.String(allow_none=True)
+    signer = ma.fields.Nested(VcSignerSchema, required=True)
 
 
 class VcIssueRequestSchema(ma.Schema):

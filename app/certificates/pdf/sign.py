@@ -32,6 +32,13 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELD = "KompetenSignature"
 MAX_NAME_TREE_DEPTH = 16
+PROBLEMS = {
+    "changed": "the document was changed after signing",
+    "bad_value": "the signature value is invalid",
+    "partial": "content was added to the document after signing",
+    "untrusted": "the signer certificate is not trusted",
+    "policy": "the signature does not meet the validation policy",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,11 @@ class PdfSignatureCheck:
     """Outcome of verify_pdf_signature.
 
     ``intact``: the signed bytes hash to the value the signature covers.
-    ``valid``: intact, cryptographically valid, signer trusted, and nothing added after it.
+    ``sound``: intact, a correct signature value, and nothing added after it (whoever signed).
+    ``trusted``: the signer certificate is one of the trust roots given.
+    ``valid``: sound and trusted.
+    ``problem``: why not valid, as a code: unreadable, unsigned, uncheckable, changed,
+    bad_value, partial, untrusted or policy.
     """
 
     intact: bool
@@ -47,6 +58,9 @@ class PdfSignatureCheck:
     signer_subject: str | None
     covers_whole_document: bool = False
     reason: str | None = None
+    sound: bool = False
+    trusted: bool = False
+    problem: str | None = None
 
 
 def _asn1_certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
@@ -116,16 +130,22 @@ def sign_pdf(
 def verify_pdf_signature(pdf: bytes, trust_roots: list[x509.Certificate]) -> PdfSignatureCheck:
     """Validate the last signature of ``pdf`` against ``trust_roots``; never raises.
 
-    No revocation information is fetched: the institution's certificate is trusted
-    directly, and revoking a certificate is done by revoking its credentials.
+    Pass the signing certificates themselves as ``trust_roots`` (a CA would vouch for
+    every certificate it ever issued). No revocation information is fetched: the
+    institution's certificate is trusted directly, and revoking a certificate is done by
+    revoking its credentials.
     """
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_regular_signatures
     except Exception as exc:  # any parse failure of untrusted input means "not valid"
-        return PdfSignatureCheck(False, False, None, reason=f"unreadable PDF: {exc}")
+        return PdfSignatureCheck(
+            False, False, None, reason=f"unreadable PDF: {exc}", problem="unreadable"
+        )
     if not signatures:
-        return PdfSignatureCheck(False, False, None, reason="the PDF is not signed")
+        return PdfSignatureCheck(
+            False, False, None, reason="the PDF is not signed", problem="unsigned"
+        )
     embedded = signatures[-1]
     context = ValidationContext(
         trust_roots=[_asn1_certificate(root) for root in trust_roots],
@@ -136,21 +156,37 @@ def verify_pdf_signature(pdf: bytes, trust_roots: list[x509.Certificate]) -> Pdf
         subject = embedded.signer_cert.subject.human_friendly
         status = validate_pdf_signature(embedded, signer_validation_context=context)
     except Exception as exc:  # malformed CMS, unsupported algorithms...
-        return PdfSignatureCheck(False, False, None, reason=f"signature cannot be checked: {exc}")
+        return PdfSignatureCheck(
+            False,
+            False,
+            None,
+            reason=f"signature cannot be checked: {exc}",
+            problem="uncheckable",
+        )
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    sound = status.intact and status.valid and whole
     valid = status.bottom_line and whole
-    reason = None
+    problem = None
     if not status.intact:
-        reason = "the document was changed after signing"
+        problem = "changed"
     elif not status.valid:
-        reason = "the signature value is invalid"
-    elif not status.trusted:
-        reason = "the signer certificate is not trusted"
+        problem = "bad_value"
     elif not whole:
-        reason = "content was added to the document after signing"
+        problem = "partial"
+    elif not status.trusted:
+        problem = "untrusted"
     elif not valid:
-        reason = "the signature does not meet the validation policy"
-    return PdfSignatureCheck(status.intact, valid, subject, whole, reason)
+        problem = "policy"
+    return PdfSignatureCheck(
+        status.intact,
+        valid,
+        subject,
+        whole,
+        PROBLEMS.get(problem or ""),
+        sound=sound,
+        trusted=status.trusted,
+        problem=problem,
+    )
 
 
 def _name_tree_lookup(

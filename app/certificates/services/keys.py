@@ -206,13 +206,21 @@ def _pem_blocks(text: str) -> list[str]:
     return [part.strip() + "\n" + end + "\n" for part in text.split(end) if part.strip()]
 
 
-def trust_roots() -> list[x509.Certificate]:
-    """Every document-signing certificate we ever used (and the CAs of imported ones)."""
-    roots: list[x509.Certificate] = []
-    for row in db.session.scalars(select(DocumentSigningCert)):
-        roots.append(keycrypto.certificate_from_pem(row.certificate_pem.encode()))
-        roots.extend(x509.load_pem_x509_certificate(b.encode()) for b in _pem_blocks(row.chain_pem))
-    return roots
+def document_signing_certificates(institution: Institution) -> list[x509.Certificate]:
+    """Every document-signing certificate this institution ever signed PDFs with.
+
+    These, and not the CAs of imported ones, are what its PDFs are checked against: a CA
+    vouches for every certificate it issued, and a certificate one institution imported
+    never vouches for another institution's PDFs.
+    """
+    return [
+        keycrypto.certificate_from_pem(row.certificate_pem.encode())
+        for row in db.session.scalars(
+            select(DocumentSigningCert)
+            .where(DocumentSigningCert.institution_id == institution.id)
+            .order_by(DocumentSigningCert.id)
+        )
+    ]
 
 
 def import_document_cert(

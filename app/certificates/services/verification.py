@@ -19,15 +19,21 @@ from app.certificates.crypto.dataintegrity import is_xsd_datetime, verify_proof
 from app.certificates.crypto.didkey import DID_KEY_PREFIX, DidError, resolve_did_key
 from app.certificates.crypto.multibase import decode_ed25519_public_multikey
 from app.certificates.models import Certificate, CredentialKey
-from app.certificates.pdf.sign import extract_embedded_file, verify_pdf_signature
+from app.certificates.pdf.sign import (
+    PdfSignatureCheck,
+    extract_embedded_file,
+    verify_pdf_signature,
+)
 from app.certificates.services.keys import (
+    document_signing_certificates,
     institution_for_did,
+    issuer_did,
     key_for_did_key,
-    trust_roots,
 )
 from app.db import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.institutions.models import Institution
 
 STATUSES = ("valid", "revoked", "suspended", "expired", "superseded", "invalid")
 
@@ -165,8 +171,31 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def credential_signer(method: str | None, verified: bool) -> dict[str, Any]:
+    """Who signed a credential, read from the key that verified its proof (never from the
+    issuer name it claims): ``id`` is the institution's did:web when the key is one of a
+    Kompeten institution's, else the key's own DID; ``kompetenIssuer`` says which."""
+    did = (method or "").partition("#")[0] or None
+    institution = None
+    if verified and did is not None:
+        if did.startswith(DID_KEY_PREFIX):
+            key = key_for_did_key(did[len(DID_KEY_PREFIX) :])
+            institution = key.institution if key is not None else None
+        else:
+            institution = institution_for_did(did)
+    if institution is None:
+        return {"id": did, "name": None, "kompetenIssuer": False, "institution": None}
+    return {
+        "id": issuer_did(institution),
+        "name": institution.name,
+        "kompetenIssuer": True,
+        "institution": institution,
+    }
+
+
 def verify_credential(document: Any, now: datetime | None = None) -> dict[str, Any]:
-    """VC-API verification of an eddsa-jcs-2022 credential: proof, status, validity."""
+    """VC-API verification of an eddsa-jcs-2022 credential: proof, status, validity, and
+    who signed it (``signer``; its ``institution`` is for callers here, not for output)."""
     if not isinstance(document, dict):
         raise ValidationFailed("The verifiableCredential must be a JSON object.")
     if _depth(document) > MAX_DEPTH:
@@ -177,9 +206,15 @@ def verify_credential(document: Any, now: datetime | None = None) -> dict[str, A
     cert = _ours(document)
     recorded = cert is not None and cert.credential == document
     proof = verify_proof(document, key_resolver(cert.issued_at if recorded else None))
+    signer = credential_signer(proof.verification_method, proof.verified)
     results: dict[str, bool] = {"proof": proof.verified}
     errors = [] if proof.verified else [proof.reason or "the proof does not verify"]
     warnings: list[str] = []
+    if proof.verified and not signer["kompetenIssuer"]:
+        warnings.append(
+            f"the credential is signed by an unknown key {signer['id']}, "
+            "not by an institution in Kompeten"
+        )
     if cert is not None and recorded:
         status = certificate_status(cert, now)
         results["credentialStatus"] = status not in ("revoked", "suspended", "superseded")
@@ -204,12 +239,22 @@ def verify_credential(document: Any, now: datetime | None = None) -> dict[str, A
         "warnings": warnings,
         "errors": errors,
         "reason": None if verified else errors[0],
+        "signer": signer,
         "certificate": cert if recorded else None,
     }
 
 
+def _check(check: str, ok: bool, detail: str, reason: str | None = None, **params: str) -> dict:
+    """One line of an upload's verdict: ``detail`` names the sentence shown for it (with
+    ``params``), ``reason`` says in English why it failed."""
+    return {"name": check, "ok": ok, "detail": detail, "params": params, "reason": reason}
+
+
 def verify_upload(data: bytes, now: datetime | None = None) -> dict[str, Any]:
-    """An employer's uploaded PDF or credential JSON: genuine, unmodified and current?"""
+    """An employer's uploaded PDF or credential JSON: genuine, unmodified and current?
+
+    Every check is listed with its outcome; the ``verdict`` is the most severe outcome of
+    them all, so it is "valid" only when every check passed."""
     if data.startswith(b"%PDF"):
         return _verify_pdf(data, now)
     try:
@@ -217,52 +262,160 @@ def verify_upload(data: bytes, now: datetime | None = None) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValidationFailed("The file is neither a PDF nor credential JSON.") from exc
     result = verify_credential(document, now)
+    checks = [_credential_check(result), _signer_check(result["signer"], result)]
     cert = result["certificate"]
-    reasons = list(result["errors"])
-    if cert is None and not reasons:
-        reasons.append("this credential was not issued through Kompeten")
-    return _upload_result("json", result["results"]["proof"], cert is not None, cert, reasons, now)
+    if cert is not None:
+        checks.append(_check("on_record", True, "credential_on_record"))
+    else:
+        checks.append(
+            _check(
+                "on_record",
+                False,
+                "credential_not_on_record",
+                "this credential is not one Kompeten issued",
+            )
+        )
+    return _upload_result("json", checks, cert, result["signer"], now)
+
+
+def _credential_check(result: dict[str, Any] | None) -> dict:
+    if result is None:
+        return _check("credential", False, "no_credential", "the PDF carries no credential")
+    if not result["results"]["proof"]:
+        return _check("credential", False, "proof_fails", result["errors"][0])
+    return _check("credential", True, "proof_verifies")
+
+
+def _signer_check(signer: dict[str, Any], result: dict[str, Any] | None) -> dict:
+    if result is None or not result["results"]["proof"]:
+        return _check("signer", False, "signer_unverified", "no key verifies the credential")
+    if signer["kompetenIssuer"]:
+        return _check("signer", True, "signer_institution", did=signer["id"], name=signer["name"])
+    return _check(
+        "signer",
+        False,
+        "signer_unknown_key",
+        f"the credential is signed by an unknown key {signer['id']}",
+        did=signer["id"] or "",
+    )
+
+
+def _embedded_credential(
+    data: bytes, now: datetime | None
+) -> tuple[dict[str, Any] | None, dict | None]:
+    """(the embedded credential's verification or None, a check when it cannot be read)."""
+    embedded = extract_embedded_file(data)
+    if embedded is None:
+        return None, None
+    try:
+        document = json.loads(embedded.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None, _check(
+            "credential", False, "credential_not_json", "the embedded credential is not valid JSON"
+        )
+    try:
+        return verify_credential(document, now), None
+    except ValidationFailed as exc:
+        return None, _check("credential", False, "credential_malformed", exc.message)
 
 
 def _verify_pdf(data: bytes, now: datetime | None) -> dict[str, Any]:
-    signature = verify_pdf_signature(data, trust_roots())
-    reasons = [] if signature.valid else [signature.reason or "the PDF signature is not valid"]
-    embedded = extract_embedded_file(data)
-    document = None
-    if embedded is not None:
-        try:
-            document = json.loads(embedded.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            reasons.append("the embedded credential is not valid JSON")
-    else:
-        reasons.append("the PDF carries no credential")
-    proof_ok, cert = False, None
-    if isinstance(document, dict) and isinstance(document.get("proof"), dict):
-        result = verify_credential(document, now)
-        proof_ok, cert = result["results"]["proof"], result["certificate"]
-        if not proof_ok:
-            reasons.append(result["errors"][0])
-    matches = cert is not None and cert.pdf_sha256 == hashlib.sha256(data).hexdigest()
-    if cert is not None and not matches:
-        reasons.append("the file differs from the PDF Kompeten issued")
-    return _upload_result("pdf", signature.valid and proof_ok, matches, cert, reasons, now)
+    """The PDF is checked against the document-signing certificates of the institution
+    whose key verifies the embedded credential, and of no other."""
+    result, unreadable = _embedded_credential(data, now)
+    signer = result["signer"] if result else credential_signer(None, False)
+    institution = signer["institution"]
+    roots = document_signing_certificates(institution) if institution is not None else []
+    signature = verify_pdf_signature(data, roots)
+    cert = result["certificate"] if result else None
+    checks = [
+        _pdf_signature_check(signature),
+        _pdf_signer_check(signature, institution),
+        unreadable or _credential_check(result),
+        _signer_check(signer, result),
+        _pdf_on_record_check(data, cert),
+    ]
+    return _upload_result("pdf", checks, cert, signer, now)
+
+
+def _pdf_signature_check(signature: PdfSignatureCheck) -> dict:
+    if signature.sound:
+        return _check("pdf_signature", True, "pdf_sound")
+    return _check(
+        "pdf_signature", False, f"pdf_{signature.problem}", signature.reason or "not signed"
+    )
+
+
+def _pdf_signer_check(signature: PdfSignatureCheck, institution: Institution | None) -> dict:
+    if institution is None:
+        return _check(
+            "pdf_signer",
+            False,
+            "pdf_signer_no_institution",
+            "no institution in Kompeten signed the embedded credential, so no "
+            "document-signing certificate vouches for this PDF",
+        )
+    if signature.signer_subject is None:
+        return _check("pdf_signer", False, "pdf_signer_none", "the PDF has no signature to check")
+    params = {"name": institution.name, "subject": signature.signer_subject}
+    if not signature.trusted:
+        return _check(
+            "pdf_signer",
+            False,
+            "pdf_signer_foreign",
+            f"the PDF is signed by {signature.signer_subject}, which is not a "
+            f"document-signing certificate of {institution.name}",
+            **params,
+        )
+    if signature.problem == "policy":
+        return _check("pdf_signer", False, "pdf_signer_policy", signature.reason, **params)
+    return _check("pdf_signer", True, "pdf_signer_institution", **params)
+
+
+def _pdf_on_record_check(data: bytes, cert: Certificate | None) -> dict:
+    if cert is None:
+        return _check(
+            "on_record",
+            False,
+            "pdf_not_on_record",
+            "the embedded credential is not one Kompeten issued",
+        )
+    if cert.pdf_sha256 is None:
+        return _check(
+            "on_record",
+            False,
+            "pdf_no_record",
+            "Kompeten holds no PDF of this certificate to compare the file with",
+        )
+    if cert.pdf_sha256 != hashlib.sha256(data).hexdigest():
+        return _check(
+            "on_record", False, "pdf_differs", "the file differs from the PDF Kompeten issued"
+        )
+    return _check("on_record", True, "pdf_on_record")
 
 
 def _upload_result(
     kind: str,
-    genuine: bool,
-    unmodified: bool,
+    checks: list[dict],
     cert: Certificate | None,
-    reasons: list[str],
+    signer: dict[str, Any],
     now: datetime | None,
 ) -> dict[str, Any]:
     status = certificate_status(cert, now) if cert is not None else None
+    if status is not None:
+        reason = None if status == "valid" else f"the certificate is {status}"
+        checks.append(_check("status", status == "valid", f"status_{status}", reason))
+    failed = {check["name"] for check in checks if not check["ok"]}
+    verdict = "invalid" if failed - {"status"} else (status or "invalid")
     return {
         "kind": kind,
-        "genuine": genuine,
-        "unmodified": unmodified,
+        "verdict": verdict,
+        "checks": checks,
+        "signer": {key: value for key, value in signer.items() if key != "institution"},
+        "genuine": not failed - {"on_record", "status"},
+        "unmodified": "on_record" not in failed,
         "current": status == "valid",
         "status": status,
         "certificate": cert,
-        "reasons": reasons,
+        "reasons": [check["reason"] for check in checks if not check["ok"]],
     }
