@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.assessments.models import Assessment
+from app.assessments.models import Assessment, Question, question_units
 from app.courses.completion import evaluate_completion, register_requirement
+from app.courses.coverage import register_coverage
 from app.courses.learning_models import Enrollment
-from app.courses.models import Module
+from app.courses.models import CourseVersion, Module
 from app.extensions import db
 
 
@@ -61,4 +62,40 @@ def reevaluate(user_id: int, course_id: int) -> None:
         evaluate_completion(enrollment)
 
 
+def units_covered(version: CourseVersion) -> set[int]:
+    """The units of `version` its course's published, required assessments assess: a
+    practical judges every unit; a theory test covers the units its questions can come
+    from (those of its draw rules, or of its whole bank). Quizzes are practice only."""
+    assessments = db.session.scalars(
+        select(Assessment)
+        .outerjoin(Module, Module.id == Assessment.module_id)
+        .where(
+            Assessment.course_id == version.course_id,
+            Assessment.required.is_(True),
+            Assessment.published.is_(True),
+            Assessment.kind.in_(("theory", "practical")),
+            (Assessment.module_id.is_(None)) | (Module.version_id == version.id),
+        )
+    )
+    units = {unit.id for unit in version.units}
+    covered: set[int] = set()
+    for assessment in assessments:
+        if assessment.is_practical:
+            return units
+        if assessment.bank_id is None:
+            continue
+        in_bank = set(
+            db.session.scalars(
+                select(question_units.c.unit_id)
+                .join(Question, Question.id == question_units.c.question_id)
+                .where(Question.bank_id == assessment.bank_id)
+            )
+        )
+        if assessment.draw:
+            in_bank &= {int(rule["unit_id"]) for rule in assessment.draw if rule["count"]}
+        covered |= in_bank
+    return covered & units
+
+
 register_requirement("assessments", assessments_met)
+register_coverage("assessments", units_covered)

@@ -1,0 +1,63 @@
+"""Which competency units of a course version are covered by an assessment.
+
+A course leading to a competency certificate (Sertifikat Kompetensi) may be published only
+when every unit of the version is covered. The courses feature does not know assessments;
+the assessments feature registers a provider at import time (app/assessments/hooks.py):
+
+    from app.courses.coverage import register_coverage
+    register_coverage("assessments", units_covered)
+
+A provider is `fn(version) -> set of unit ids`; a unit is covered when any provider covers
+it. With no provider registered nothing is covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+
+from app.courses.models import CompetencyUnit, CourseVersion
+from app.errors import ValidationFailed
+
+Coverage = Callable[[CourseVersion], set[int]]
+_PROVIDERS: dict[str, Coverage] = {}
+
+
+def register_coverage(name: str, fn: Coverage) -> None:
+    """Add (or replace, by name) a provider of covered units."""
+    _PROVIDERS[name] = fn
+
+
+def uncovered_units(version: CourseVersion) -> list[CompetencyUnit]:
+    """The version's units no assessment covers, in the version's order."""
+    covered: set[int] = set()
+    for provider in _PROVIDERS.values():
+        covered |= provider(version)
+    return [unit for unit in version.units if unit.id not in covered]
+
+
+def competency_problems(version: CourseVersion) -> list[str]:
+    """Why `version` cannot lead to a competency certificate (empty: it can)."""
+    if not version.units:
+        return [_("A course leading to a competency certificate needs competency units.")]
+    missing = uncovered_units(version)
+    if not missing:
+        return []
+    return [
+        _(
+            "A competency certificate needs every unit assessed; no published, required "
+            "assessment covers: %(codes)s",
+            codes=", ".join(unit.code for unit in missing),
+        )
+    ]
+
+
+def require_covered(version: CourseVersion) -> None:
+    """Raise ValidationFailed naming the units of `version` no assessment covers."""
+    problems = competency_problems(version)
+    if problems:
+        missing = [unit.code for unit in uncovered_units(version)]
+        raise ValidationFailed(
+            problems[0], details={"certificate_kind": problems, "uncovered_units": missing}
+        )
