@@ -1,32 +1,65 @@
-"""Which competency units of a course version are covered by an assessment.
+"""Which competency units of a course version are covered by an assessment, and what an
+enrolment's assessments concluded about each unit.
 
 A course leading to a competency certificate (Sertifikat Kompetensi) may be published only
-when every unit of the version is covered. The courses feature does not know assessments;
-the assessments feature registers a provider at import time (app/assessments/hooks.py):
+when every unit of the version is covered, and its certificate names each unit's result.
+The courses feature does not know assessments; the assessments feature registers its
+providers at import time (app/assessments/hooks.py):
 
-    from app.courses.coverage import register_coverage
+    from app.courses.coverage import register_coverage, register_results
     register_coverage("assessments", units_covered)
+    register_results("assessments", unit_results)
 
-A provider is `fn(version) -> set of unit ids`; a unit is covered when any provider covers
-it. With no provider registered nothing is covered.
+A coverage provider is `fn(version) -> set of unit ids`; a unit is covered when any
+provider covers it. A results provider is `fn(enrollment) -> {unit code: UnitResult}`.
+With no provider registered nothing is covered and nothing assessed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypedDict
 
 from flask_babel import gettext as _
 
+from app.courses.learning_models import Enrollment
 from app.courses.models import CompetencyUnit, CourseVersion
 from app.errors import ValidationFailed
 
+
+class UnitResult(TypedDict):
+    """What assessed a unit: "K" or "BK", by a "practical" (with its assessor and date) or a
+    "theory" test, and the assessment's title."""
+
+    result: str
+    method: str
+    assessment: str
+    assessor: str | None
+    date: str | None
+
+
 Coverage = Callable[[CourseVersion], set[int]]
+Results = Callable[[Enrollment], dict[str, UnitResult]]
 _PROVIDERS: dict[str, Coverage] = {}
+_RESULTS: dict[str, Results] = {}
 
 
 def register_coverage(name: str, fn: Coverage) -> None:
     """Add (or replace, by name) a provider of covered units."""
     _PROVIDERS[name] = fn
+
+
+def register_results(name: str, fn: Results) -> None:
+    """Add (or replace, by name) a provider of an enrolment's unit results."""
+    _RESULTS[name] = fn
+
+
+def unit_results(enrollment: Enrollment) -> dict[str, UnitResult]:
+    """Each assessed unit's result for the enrolment (later providers win a tie)."""
+    results: dict[str, UnitResult] = {}
+    for provider in _RESULTS.values():
+        results.update(provider(enrollment))
+    return results
 
 
 def uncovered_units(version: CourseVersion) -> list[CompetencyUnit]:
