@@ -223,7 +223,7 @@ def test_the_settings_form_chooses_the_certificate(app, client_as, make_course):
         data={"self_paced": "y", "self_enrolment": "y", "certificate_kind": "diploma"},
         follow_redirects=True,
     )
-    assert "Choose a training or a competency certificate." in page.get_data(as_text=True)
+    assert "Pilih sertifikat pelatihan atau sertifikat kompetensi." in page.get_data(as_text=True)
     with app.app_context():
         assert _db.session.get(Course, built.id).certificate_kind == "training"
         assert _db.session.get(CourseVersion, built.version_id).status == "published"
