@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.assessments.models import Assessment, Judgement
+from app.assessments.models import Assessment, Attempt, Judgement, Question, QuestionBank
 from app.certificates.models import Certificate
 from app.certificates.pdf.render import render_certificate_html
 from app.certificates.services.issuance import issue_certificate, issue_on_completion
@@ -133,3 +133,57 @@ def test_the_issue_api_refuses_an_unassessed_competency_certificate(
     assert response.get_json()["error"]["code"] == "units_not_assessed"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
+
+
+def test_a_passed_theory_test_judges_its_units_and_a_failed_one_does_not(
+    app, make_institution, make_user
+):
+    institution = make_institution()
+    trainee = make_user("trainee")
+    with app.app_context():
+        version = db.session.get(CourseVersion, build_course(institution.id, units=2))
+        version.course.certificate_kind = "competency"
+        bank = QuestionBank(course_id=version.course_id, name="Bank teori")
+        db.session.add(bank)
+        db.session.flush()
+        for unit in version.units:
+            question = Question(bank_id=bank.id, type_key="truefalse", name="q", definition={})
+            question.units = [unit]
+            db.session.add(question)
+        theory = Assessment(
+            course_id=version.course_id,
+            bank_id=bank.id,
+            title="Ujian Teori JWD",
+            kind="theory",
+            published=True,
+        )
+        db.session.add(theory)
+        db.session.flush()
+        enrollment_id = complete(trainee.id, version.id)
+        attempt = Attempt(
+            assessment_id=theory.id,
+            user_id=trainee.id,
+            number=1,
+            status="submitted",
+            seed=1,
+            question_ids=[],
+            percent=40.0,
+            passed=False,
+        )
+        db.session.add(attempt)
+        db.session.commit()
+        codes = [unit.code for unit in version.units]
+
+    with app.app_context(), pytest.raises(Conflict) as refused:
+        issue_certificate(db.session.get(Enrollment, enrollment_id), with_pdf=False)
+    assert refused.value.details["units"] == codes
+
+    with app.app_context():
+        db.session.get(Attempt, attempt.id).passed = True
+        db.session.commit()
+    cert = issue(app, enrollment_id, with_pdf=False)
+
+    narrative = cert.credential["credentialSubject"]["achievement"]["criteria"]["narrative"]
+    for code in codes:
+        assert f"{code}: K, uji teori “Ujian Teori JWD” lulus" in narrative
+    assert cert.snapshot["assessor"] is None
