@@ -46,6 +46,7 @@ blp = Blueprint(
 )
 
 NOT_FOUND = "No such course (or not one you may see)"
+SETTINGS = ("self_paced", "self_enrolment", "certificate_kind")
 
 
 def visible(course_id: int) -> Course:
@@ -78,6 +79,7 @@ def course_out(course: Course, version: CourseVersion | None = None) -> dict[str
         "status": course.status,
         "self_paced": course.self_paced,
         "self_enrolment": course.self_enrolment,
+        "certificate_kind": course.certificate_kind,
         "institution": course.institution,
         "instructors": course.instructors,
         "version": version,
@@ -160,7 +162,7 @@ class CourseItem(MethodView):
         """Change details (in the draft version, created if needed) and settings."""
         course = editable(course_id)
         user = current_api_user()
-        settings = {k: body.pop(k) for k in ("self_paced", "self_enrolment") if k in body}
+        settings = {k: body.pop(k) for k in SETTINGS if k in body}
         if settings:
             services.update_settings(user, course, **settings)
         unit_codes = body.pop("unit_codes", None)
@@ -216,7 +218,11 @@ class Publish(MethodView):
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description="No draft to publish")
-    @blp.alt_response(422, description="The draft is empty or has a module without lessons")
+    @blp.alt_response(
+        422,
+        description="The draft is empty, has a module without lessons, or leads to a "
+        "competency certificate with units no assessment covers (details.uncovered_units)",
+    )
     def post(self, course_id: int):
         """Publish the draft: it is frozen, and the previous published version archived.
         An archived course without a draft returns to the catalogue on its published version."""

@@ -102,6 +102,7 @@ def new_course():
                 unit_codes=_codes(form.unit_codes.data),
                 self_paced=form.self_paced.data,
                 self_enrolment=form.self_enrolment.data,
+                certificate_kind=form.certificate_kind.data,
                 **_version_values(form),
             )
         except AppError as error:
@@ -201,14 +202,21 @@ def edit_settings(course_id: int):
     course = editable_course(course_id)
     form = SettingsForm()
     if form.validate_on_submit():
-        services.update_settings(
-            current_user,
-            course,
-            self_paced=form.self_paced.data,
-            self_enrolment=form.self_enrolment.data,
-        )
+        try:
+            services.update_settings(
+                current_user,
+                course,
+                self_paced=form.self_paced.data,
+                self_enrolment=form.self_enrolment.data,
+                certificate_kind=form.certificate_kind.data,
+            )
+        except AppError as error:
+            flash_error(error)
+            return redirect(author_url(course), 303)
         db.session.commit()
-        flash(_("Enrolment settings saved."), "success")
+        flash(_("Course settings saved."), "success")
+    elif form.certificate_kind.errors:
+        flash(_("Choose a training or a competency certificate."), "error")
     return redirect(author_url(course), 303)
 
 

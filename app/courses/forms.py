@@ -62,6 +62,26 @@ class VersionForm(FlaskForm):
     cover = SelectField(_l("Cover image"), choices=[], validate_choice=True)
 
 
+def certificate_kind_field() -> SelectField:
+    return SelectField(
+        _l("The course leads to"),
+        choices=[
+            SelectChoice(
+                "training",
+                _l("Training certificate (Sertifikat Pelatihan): the training was completed"),
+            ),
+            SelectChoice(
+                "competency",
+                _l(
+                    "Competency certificate (Sertifikat Kompetensi): every unit assessed and "
+                    "judged Competent; an assessment must cover every unit before publishing"
+                ),
+            ),
+        ],
+        default="training",
+    )
+
+
 class CourseForm(VersionForm):
     code = StringField(
         _l("Course code"),
@@ -71,11 +91,13 @@ class CourseForm(VersionForm):
     institution = SelectField(_l("Institution"), choices=[], coerce=int)
     self_paced = BooleanField(_l("Self-paced (no cohorts)"), default=True)
     self_enrolment = BooleanField(_l("Trainees may enrol themselves"), default=True)
+    certificate_kind = certificate_kind_field()
 
 
 class SettingsForm(FlaskForm):
     self_paced = BooleanField(_l("Self-paced (no cohorts)"))
     self_enrolment = BooleanField(_l("Trainees may enrol themselves"))
+    certificate_kind = certificate_kind_field()
 
 
 class InstructorsForm(FlaskForm):

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 COURSE_STATUSES = ("draft", "published", "archived")
 VERSION_STATUSES = ("draft", "published", "archived")
+# The document a course leads to. A training certificate (Sertifikat Pelatihan) says the
+# training was completed; a competency certificate (Sertifikat Kompetensi) says every unit
+# was assessed and judged K, so its course cannot be published until an assessment covers
+# every unit (see coverage.py).
+CERTIFICATE_KINDS = ("training", "competency")
 
 course_instructors = Table(
     "course_instructors",
@@ -84,6 +89,9 @@ class Course(db.Model):
     __table_args__ = (
         UniqueConstraint("institution_id", "code"),
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
+        CheckConstraint(
+            "certificate_kind IN ('training', 'competency')", name="certificate_kind_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +102,7 @@ class Course(db.Model):
     self_paced: Mapped[bool] = mapped_column(default=True)
     # Trainees may enrol themselves (otherwise only staff enrol them).
     self_enrolment: Mapped[bool] = mapped_column(default=True)
+    certificate_kind: Mapped[str] = mapped_column(String(12), default="training")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -122,6 +131,10 @@ class Course(db.Model):
         viewonly=True,
         uselist=False,
     )
+
+    @property
+    def leads_to_competency(self) -> bool:
+        return self.certificate_kind == "competency"
 
     def has_instructor(self, user: Any) -> bool:
         return any(instructor.id == user.id for instructor in self.instructors)

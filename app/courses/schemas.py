@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from app.courses.models import CERTIFICATE_KINDS
 from app.courses.vocab import LANGUAGES, LEVELS, SECTORS, sector_label
 
 STATES = ("draft", "published", "archived")
@@ -128,6 +129,7 @@ class CourseDetailSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata={"enum": list(STATES)})
     self_paced = ma.fields.Boolean(required=True)
     self_enrolment = ma.fields.Boolean(required=True)
+    certificate_kind = ma.fields.String(required=True, metadata={"enum": list(CERTIFICATE_KINDS)})
     institution = ma.fields.Nested(CourseInstitutionSchema, required=True)
     instructors = ma.fields.List(ma.fields.Nested(InstructorRefSchema), required=True)
     version = ma.fields.Nested(
@@ -259,11 +261,20 @@ class CourseCreateSchema(_In):
     )
     self_paced = ma.fields.Boolean(load_default=True)
     self_enrolment = ma.fields.Boolean(load_default=True)
+    certificate_kind = ma.fields.String(
+        load_default="training",
+        validate=ma.validate.OneOf(list(CERTIFICATE_KINDS)),
+        metadata={
+            "description": "The document it leads to: a training certificate (the training "
+            "was completed) or a competency certificate (every unit assessed and judged K; "
+            "publishing then needs an assessment covering every unit)."
+        },
+    )
 
 
 class CourseUpdateSchema(_In):
-    """Details go to the draft version (created if needed); self_paced and self_enrolment
-    are course settings and change at once."""
+    """Details go to the draft version (created if needed); self_paced, self_enrolment and
+    certificate_kind are course settings and change at once."""
 
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     summary = ma.fields.String(validate=ma.validate.Length(max=5000))
@@ -276,6 +287,14 @@ class CourseUpdateSchema(_In):
     cover_attachment_id = ma.fields.Integer(allow_none=True)
     self_paced = ma.fields.Boolean()
     self_enrolment = ma.fields.Boolean()
+    certificate_kind = ma.fields.String(
+        validate=ma.validate.OneOf(list(CERTIFICATE_KINDS)),
+        metadata={
+            "description": "The document it leads to: a training certificate (the training "
+            "was completed) or a competency certificate (every unit assessed and judged K; "
+            "publishing then needs an assessment covering every unit)."
+        },
+    )
 
 
 class CourseInstructorsSchema(_In):

@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import User
 from app.courses import content
+from app.courses.coverage import competency_problems, require_covered, uncovered_units
 from app.courses.models import (
+    CERTIFICATE_KINDS,
     Attachment,
     Course,
     CourseVersion,
@@ -54,6 +56,14 @@ def require_editor(user: User, course: Course) -> None:
         raise Forbidden(_("You may not edit this course."))
 
 
+def _check_kind(certificate_kind: str) -> None:
+    if certificate_kind not in CERTIFICATE_KINDS:
+        raise ValidationFailed(
+            _("Choose a training or a competency certificate."),
+            details={"certificate_kind": ["unknown"]},
+        )
+
+
 def create_course(
     user: User,
     institution: Institution,
@@ -69,10 +79,12 @@ def create_course(
     unit_codes: Sequence[str] = (),
     self_paced: bool = True,
     self_enrolment: bool = True,
+    certificate_kind: str = "training",
 ) -> Course:
     if not can_author_for(user, institution.id):
         raise Forbidden(_("You may not create courses for this institution."))
     code = clean_code(code)
+    _check_kind(certificate_kind)
     fields = clean_version_fields(
         {
             "title": title,
@@ -97,6 +109,7 @@ def create_course(
         code=code,
         self_paced=self_paced,
         self_enrolment=self_enrolment,
+        certificate_kind=certificate_kind,
         created_by_id=user.id,
     )
     if user.has_role("instructor") and user.institution_id == institution.id:
@@ -118,7 +131,7 @@ def create_course(
         actor=user,
         target=course,
         institution_id=institution.id,
-        after={"code": code},
+        after={"code": code, "certificate_kind": certificate_kind},
     )
     log.info("user %s created course %s (%s)", user.id, course.id, code)
     return course
@@ -130,9 +143,26 @@ def update_settings(
     *,
     self_paced: bool | None = None,
     self_enrolment: bool | None = None,
+    certificate_kind: str | None = None,
 ) -> Course:
-    """Enrolment settings belong to the course, not to a version: no draft is needed."""
+    """Enrolment settings and the document the course leads to belong to the course, not
+    to a version: no draft is needed. A published course may switch to the competency
+    certificate only when its published version has every unit covered by an assessment."""
     require_editor(user, course)
+    if certificate_kind is not None and certificate_kind != course.certificate_kind:
+        _check_kind(certificate_kind)
+        published = course.published_version
+        if certificate_kind == "competency" and published is not None:
+            require_covered(published)
+        record(
+            "course.certificate_kind",
+            actor=user,
+            target=course,
+            institution_id=course.institution_id,
+            before={"certificate_kind": course.certificate_kind},
+            after={"certificate_kind": certificate_kind},
+        )
+        course.certificate_kind = certificate_kind
     if self_paced is not None:
         course.self_paced = self_paced
     if self_enrolment is not None:
@@ -281,11 +311,15 @@ def publish(user: User, course: Course) -> CourseVersion:
         if not module.lessons
     ]
     problems += _missing_files(course, draft)
+    uncovered: list[str] = []
+    if course.leads_to_competency:
+        problems += competency_problems(draft)
+        uncovered = [unit.code for unit in uncovered_units(draft)]
     if problems:
-        raise ValidationFailed(
-            _("This course cannot be published yet."),
-            details={"publish": [str(p) for p in problems]},
-        )
+        details: dict[str, list[str]] = {"publish": [str(p) for p in problems]}
+        if uncovered:
+            details["uncovered_units"] = uncovered
+        raise ValidationFailed(_("This course cannot be published yet."), details=details)
     now = utcnow()
     previous = course.published_version
     if previous is not None:
@@ -315,6 +349,8 @@ def publish(user: User, course: Course) -> CourseVersion:
 
 def _republish(user: User, course: Course) -> CourseVersion:
     """Publishing an archived course without a draft puts it back in the catalogue."""
+    if course.leads_to_competency:
+        require_covered(course.published_version)
     course.status, course.archived_at = "published", None
     db.session.flush()
     record("course.republish", actor=user, target=course, institution_id=course.institution_id)

@@ -44,8 +44,10 @@ def requires(tool: str):
     return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed")
 
 
-def context(unit_count: int = 5) -> dict[str, Any]:
+def context(unit_count: int = 5, kind: str = "training") -> dict[str, Any]:
+    assessed = {"result": "K", "method": "practical", "assessor": "Dewi Lestari"}
     return {
+        "certificate_kind": kind,
         "institution_name": "Balai Pelatihan Vokasi dan Produktivitas Bandung",
         "institution_address": "Jl. Jenderal Gatot Subroto No. 170, Bandung",
         "institution_logo": LOGO,
@@ -59,6 +61,7 @@ def context(unit_count: int = 5) -> dict[str, Any]:
                 "code": f"I.55HDR00.{i:03d}.1",
                 "title_id": f"Mengolah Hidangan {i}",
                 "title_en": f"Preparing Dishes {i}",
+                **(assessed if kind == "competency" else {}),
             }
             for i in range(1, unit_count + 1)
         ],
@@ -94,9 +97,23 @@ def signed_pdf(unsigned_pdf: bytes, material: keys.SigningMaterial) -> bytes:
 
 def test_html_is_escaped_and_bilingual() -> None:
     html = render.render_certificate_html(context())
-    assert "SERTIFIKAT KOMPETENSI" in html and "Certificate of Competence" in html
+    assert "SERTIFIKAT PELATIHAN" in html and "Certificate of Training" in html
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "Ṡaputri" in html
+
+
+def test_a_training_certificate_never_says_competent_nor_names_an_assessor() -> None:
+    html = render.render_certificate_html(context())
+    assert "has completed the training</em>" in html and "not assessed" in html
+    for claim in ("KOMPETEN", "COMPETENT", "Competence", "Dewi Lestari", "Hasil"):
+        assert claim not in html
+
+
+def test_a_competency_certificate_names_each_units_assessment() -> None:
+    html = render.render_certificate_html(context(kind="competency"))
+    assert "SERTIFIKAT KOMPETENSI" in html and "Certificate of Competence" in html
+    assert "assessed <strong>COMPETENT</strong>" in html
+    assert html.count("K · Uji praktik <em>/ Practical</em>, Dewi Lestari") == 5
 
 
 def test_missing_context_key_is_an_error() -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
+from app.extensions import db
 from tests.certificates.conftest import issue
 
 ROLES = [
@@ -104,3 +107,24 @@ def test_the_admin_page_revokes_with_a_form(app, client_as, completed, make_user
     assert response.status_code == 302
     verify = admin.get(f"/api/v1/verify/{cert.code}").get_json()
     assert verify["status"] == "revoked"
+
+
+def test_a_second_revoke_on_the_page_says_it_is_already_revoked(
+    app, client_as, completed, make_user
+):
+    cert = issue(app, completed(), with_pdf=False)
+    admin = client_as(user=make_user("institution_admin", institution=cert.institution))
+    url = f"/certificates/admin/{cert.id}/revoke"
+    admin.post(url, data={"reason": "fraud"})
+
+    page = admin.post(url, data={"reason": "again"}, follow_redirects=True)
+
+    assert page.status_code == 200
+    assert "Sertifikat ini sudah dicabut." in page.get_data(as_text=True)
+    with app.app_context():
+        rows = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "certificate.revoke")
+        )
+    assert rows == 1

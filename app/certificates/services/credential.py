@@ -20,6 +20,9 @@ OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 PURPOSES = ("revocation", "suspension")
 SKKNI_URL = "https://skkni.kemnaker.go.id/"
+# Open Badges 3.0 achievementType: a training certificate attests a completed course; a
+# competency certificate attests competence judged unit by unit.
+ACHIEVEMENT_TYPES = {"training": "Course", "competency": "Competency"}
 
 
 def base_url() -> str:
@@ -54,14 +57,17 @@ def build_credential(
     suspension_index: int,
     achievement_id: str,
 ) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential for a certificate's snapshot."""
+    """The unsigned OpenBadgeCredential for a certificate's snapshot. Its words say what
+    was done: a training certificate that the training was completed (no judgement, no
+    assessor); a competency certificate that each unit was judged Competent, and by what."""
     title = snapshot["course_title"]
     units = snapshot["units"]
+    kind = snapshot["certificate_kind"]
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": credential_id,
         "type": list(CREDENTIAL_TYPES),
-        "name": f"Sertifikat Kompetensi: {title}",
+        "name": f"{document_name(kind)}: {title}",
         "issuer": {"id": issuer_did, "type": ["Profile"], "name": institution.name},
         "validFrom": xsd(valid_from),
         "validUntil": xsd(valid_until),
@@ -79,16 +85,10 @@ def build_credential(
             "achievement": {
                 "id": achievement_id,
                 "type": ["Achievement"],
+                "achievementType": ACHIEVEMENT_TYPES[kind],
                 "name": title,
-                "description": (
-                    f"{title} ({snapshot['hours']} JP), {institution.name}: "
-                    f"{len(units)} unit kompetensi SKKNI dinyatakan Kompeten."
-                ),
-                "criteria": {
-                    "narrative": "Menyelesaikan pelatihan dan dinyatakan Kompeten (K) pada "
-                    "setiap unit kompetensi berikut oleh asesor. / Completed the training and "
-                    "was judged Competent in every unit below."
-                },
+                "description": _description(kind, title, snapshot["hours"], institution, units),
+                "criteria": {"narrative": _narrative(kind, units)},
                 "alignment": [
                     {
                         "type": ["Alignment"],
@@ -110,6 +110,48 @@ def build_credential(
             ),
         ],
     }
+
+
+def document_name(kind: str) -> str:
+    return "Sertifikat Kompetensi" if kind == "competency" else "Sertifikat Pelatihan"
+
+
+def _description(
+    kind: str, title: str, hours: int, institution: Institution, units: list[dict[str, Any]]
+) -> str:
+    if kind == "competency":
+        return (
+            f"{title} ({hours} JP), {institution.name}: "
+            f"{len(units)} unit kompetensi SKKNI dinyatakan Kompeten."
+        )
+    return (
+        f"{title} ({hours} JP), {institution.name}: pelatihan diselesaikan "
+        f"({len(units)} unit kompetensi SKKNI dipelajari, tanpa uji kompetensi)."
+    )
+
+
+def _unit_line(unit: dict[str, Any]) -> str:
+    if unit["method"] == "practical":
+        return (
+            f"{unit['code']}: K, uji praktik “{unit['assessment']}”, asesor {unit['assessor']}, "
+            f"{unit['assessed_on']}"
+        )
+    return f"{unit['code']}: K, uji teori “{unit['assessment']}” lulus"
+
+
+def _narrative(kind: str, units: list[dict[str, Any]]) -> str:
+    if kind == "competency":
+        results = "; ".join(_unit_line(unit) for unit in units)
+        return (
+            "Menyelesaikan pelatihan dan dinyatakan Kompeten (K) pada setiap unit kompetensi "
+            "berikut melalui asesmen. / Completed the training and was judged Competent in "
+            f"every unit below by assessment. Hasil / Results: {results}."
+        )
+    return (
+        "Menyelesaikan pelatihan; sertifikat ini bukan pernyataan kompetensi: unit-unit "
+        "berikut dipelajari, tidak diuji. / Completed the training; this is not a statement "
+        "of competence: the units below were studied, not assessed."
+    )
 
 
 def sign(document: dict[str, Any], key: CredentialKey, created: datetime) -> dict[str, Any]:

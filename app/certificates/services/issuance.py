@@ -3,7 +3,6 @@ gaplessly per institution and year, with the credential signed and the PDF store
 
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
 import uuid
@@ -11,6 +10,7 @@ from typing import Any
 
 import base58
 from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +21,7 @@ from app.certificates.models import Certificate, CertificateCounter
 from app.certificates.services import credential as cred
 from app.certificates.services.keys import ensure_credential_key, issuer_did
 from app.certificates.services.pdfstore import attach_pdf
+from app.courses.coverage import unit_results
 from app.courses.learning_models import Enrollment
 from app.db import utcnow
 from app.errors import Conflict
@@ -29,7 +30,6 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 DEFAULT_VALIDITY_MONTHS = 36
-_SUMMARY_MODULES = ("app.assessments.practical", "app.assessments.services", "app.assessments")
 
 
 def new_code() -> str:
@@ -63,40 +63,48 @@ def next_serial(institution_id: int, year: int) -> int:
     return serial
 
 
-def _practical_summary(enrollment: Enrollment) -> dict[str, Any] | None:
-    """The assessments feature's unit -> result summary, if it provides one."""
-    for name in _SUMMARY_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        summary = getattr(module, "practical_summary", None)
-        if callable(summary):
-            return summary(enrollment)
-    return None
+def assessed_units(enrollment: Enrollment) -> list[dict[str, Any]]:
+    """The version's units, each with what the certificate may say about it: for a course
+    leading to a competency certificate, the assessment that judged it K (Conflict when a
+    unit has no such result); for a training certificate, the unit alone."""
+    units = [
+        {"code": unit.code, "title_id": unit.title_id, "title_en": unit.title_en}
+        for unit in enrollment.course_version.units
+    ]
+    if not enrollment.course.leads_to_competency:
+        return units
+    results = unit_results(enrollment)
+    missing = [unit["code"] for unit in units if results.get(unit["code"], {}).get("result") != "K"]
+    if missing or not units:
+        raise Conflict(
+            _(
+                "A competency certificate needs every unit assessed and judged Competent; "
+                "not yet: %(codes)s",
+                codes=", ".join(missing) or "-",
+            ),
+            code="units_not_assessed",
+            details={"units": missing},
+        )
+    for unit in units:
+        found = results[unit["code"]]
+        unit.update(
+            result=found["result"],
+            method=found["method"],
+            assessment=found["assessment"],
+            assessor=found["assessor"],
+            assessed_on=found["date"],
+        )
+    return units
 
 
-def _unit_result(entry: Any) -> tuple[str | None, str | None]:
-    if isinstance(entry, dict):
-        return entry.get("result"), entry.get("assessor")
-    if isinstance(entry, tuple | list) and entry:
-        return entry[0], (entry[1] if len(entry) > 1 else None)
-    return (entry if isinstance(entry, str) else None), None
-
-
-def build_snapshot(enrollment: Enrollment, holder_name: str | None = None) -> dict[str, Any]:
-    """What the certificate certifies, frozen at issuance."""
+def build_snapshot(
+    enrollment: Enrollment, units: list[dict[str, Any]], holder_name: str | None = None
+) -> dict[str, Any]:
+    """What the certificate certifies, frozen at issuance: the document's kind, the units
+    (with their assessment results on a competency certificate) and who assessed them."""
     version = enrollment.course_version
     institution = enrollment.course.institution
-    summary = _practical_summary(enrollment) or {}
-    units, assessors = [], set()
-    for unit in version.units:
-        result, assessor = _unit_result(summary[unit.code]) if unit.code in summary else ("K", None)
-        if result != "K":
-            continue
-        if assessor:
-            assessors.add(assessor)
-        units.append({"code": unit.code, "title_id": unit.title_id, "title_en": unit.title_en})
+    assessors = sorted({unit["assessor"] for unit in units if unit.get("assessor")})
     signatory = db.session.scalar(
         select(User.full_name)
         .where(User.institution_id == institution.id)
@@ -111,8 +119,9 @@ def build_snapshot(enrollment: Enrollment, holder_name: str | None = None) -> di
         "course_code": enrollment.course.code,
         "course_version": version.number,
         "hours": version.hours,
+        "certificate_kind": enrollment.course.certificate_kind,
         "units": units,
-        "assessor": ", ".join(sorted(assessors)) or None,
+        "assessor": ", ".join(assessors) or None,
         "completed_at": completed.isoformat(),
         "signatory_name": signatory,
         "issuer": {
@@ -141,11 +150,15 @@ def _used_indexes(institution_id: int, column: Any) -> set[int]:
 
 
 def _new_row(
-    enrollment: Enrollment, generation: int, holder_name: str | None, actor: Any
+    enrollment: Enrollment,
+    units: list[dict[str, Any]],
+    generation: int,
+    holder_name: str | None,
+    actor: Any,
 ) -> Certificate:
     institution = enrollment.course.institution
     key = ensure_credential_key(institution)
-    snapshot = build_snapshot(enrollment, holder_name)
+    snapshot = build_snapshot(enrollment, units, holder_name)
     issued_at = utcnow()
     now = issued_at.replace(microsecond=0)  # credentials carry whole seconds
     months = enrollment.course_version.validity_months or DEFAULT_VALIDITY_MONTHS
@@ -215,11 +228,12 @@ def issue_certificate(
         return existing
     if enrollment.status != "completed":
         raise Conflict("The enrolment is not complete; no certificate can be issued yet.")
+    units = assessed_units(enrollment)
     cert = None
     for _attempt in range(5):
         try:
             with db.session.begin_nested():
-                cert = _new_row(enrollment, generation, holder_name, actor)
+                cert = _new_row(enrollment, units, generation, holder_name, actor)
             break
         except IntegrityError:
             existing = find_certificate(enrollment, generation)
@@ -243,8 +257,16 @@ def issue_certificate(
 
 
 def issue_on_completion(enrollment: Enrollment) -> Certificate | None:
-    """The course_completed receiver: issue; a PDF failure leaves it `pending_pdf`."""
-    cert = issue_certificate(enrollment, with_pdf=False)
+    """The course_completed receiver: issue; a PDF failure leaves it `pending_pdf`. A
+    competency course whose units are not all judged K (an assessment unpublished after
+    the course was) gets no certificate: nothing may say "Competent" without a judgement."""
+    try:
+        cert = issue_certificate(enrollment, with_pdf=False)
+    except Conflict as refused:
+        if refused.code != "units_not_assessed":
+            raise
+        log.warning("no certificate for enrolment %s: %s", enrollment.id, refused.message)
+        return None
     if cert.state == "issued":
         return cert
     try:

@@ -75,6 +75,8 @@ def render_context(cert: Certificate) -> dict[str, Any]:
         "holder_name": snap["holder_name"],
         "qualification_title": snap["course_title"],
         "jp_hours": snap["hours"],
+        # Certificates issued before the kind existed were all worded as competency.
+        "certificate_kind": snap.get("certificate_kind", "competency"),
         "units": snap["units"],
         "issued_on": _print_date(cert.issued_at),
         "valid_until": _print_date(cert.valid_until),
@@ -102,14 +104,19 @@ def render_signed_pdf(cert: Certificate) -> bytes:
     """Render, embed the credential and sign PAdES with the institution's certificate."""
     doc_cert = ensure_document_cert(cert.institution)
     cert.document_cert_id = doc_cert.id
-    html = render_certificate_html(render_context(cert))
+    context = render_context(cert)
+    html = render_certificate_html(context)
     pdf = renderer().render_pdf(html, credential_bytes(cert.credential), created=cert.issued_at)
     material, signer = _signer(doc_cert)
     return sign_pdf(
         pdf,
         material,
         signer=signer,
-        reason="Sertifikat Kompetensi / Certificate of Competence",
+        reason=(
+            "Sertifikat Kompetensi / Certificate of Competence"
+            if context["certificate_kind"] == "competency"
+            else "Sertifikat Pelatihan / Certificate of Training"
+        ),
         location=cert.snapshot["issuer"].get("city") or None,
         signer_name=cert.snapshot["issuer"]["name"],
     )
