@@ -35,6 +35,9 @@ CHUNK_BYTES = 64 * 1024
 # Below this many bytes unpacked, a high compression ratio is harmless and not refused
 # (a small, repetitive course.json compresses well).
 RATIO_GRACE_BYTES = 1024 * 1024
+# Room a member takes in the central directory, at most: 46 bytes of header, its name
+# ("attachments/" and at most 100 characters) and extra fields, generously.
+ENTRY_BYTES = 512
 _ENCRYPTED = 0x1 | 0x40  # traditional PKWARE encryption, strong encryption
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 # What a damaged member raises while it is inflated (bad CRC, broken deflate data, cut short).
@@ -123,6 +126,7 @@ class Package:
         self._left = limits.total_bytes  # bytes the whole package may still inflate to
         size = upload.seek(0, os.SEEK_END)
         upload.seek(0)
+        self._check_directory(upload)
         try:
             self.archive = zipfile.ZipFile(upload)
         except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
@@ -139,14 +143,30 @@ class Package:
     def __exit__(self, *exc_info: object) -> None:
         self.archive.close()
 
+    def _check_directory(self, upload: IO[bytes]) -> None:
+        """ZipFile parses the whole central directory before its members can be counted
+        (200,000 empty members fit in 16 MiB: seconds of work); the directory's size, read
+        from the end record exactly as ZipFile reads it, bounds that work first."""
+        end = zipfile._EndRecData(upload)
+        upload.seek(0)
+        if end is None:
+            raise refused(_("This is not a course package (a ZIP file)."))
+        entries = end[zipfile._ECD_ENTRIES_TOTAL]
+        directory = end[zipfile._ECD_SIZE]
+        if entries > self.limits.members or directory > self.limits.members * ENTRY_BYTES:
+            raise self._too_many_members()
+
+    def _too_many_members(self) -> ValidationFailed:
+        return refused(
+            _("The course package holds more than %(n)s files.", n=self.limits.members),
+            problem="too_many_members",
+            limit=self.limits.members,
+        )
+
     def _checked(self, infos: list[zipfile.ZipInfo], upload_size: int) -> dict[str, Any]:
         limits = self.limits
         if len(infos) > limits.members:
-            raise refused(
-                _("The course package holds more than %(n)s files.", n=limits.members),
-                problem="too_many_members",
-                limit=limits.members,
-            )
+            raise self._too_many_members()
         for info in infos:
             if info.flag_bits & _ENCRYPTED:
                 raise refused(

@@ -164,6 +164,14 @@ def _many_members() -> bytes:
     return _package({"lembar.pdf": PDF_BYTES}, **{f"extra/{n}.txt": b"x" for n in range(6)})
 
 
+def _understated_count() -> bytes:
+    """60 members, while the end record says 1: ZipFile reads the directory by its size."""
+    data = bytearray(_package({}, **{f"extra/{n}.txt": b"x" for n in range(60)}))
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 1, 1)
+    return bytes(data)
+
+
 def _padded_manifest() -> bytes:
     manifest = _manifest({})
     manifest["versions"][0]["summary"] = _noise(20_000).hex()
@@ -182,6 +190,8 @@ def _nested(depth: int) -> bytes:
 HOSTILE = {
     "too many members": (_many_members, {"COURSE_IMPORT_MAX_MEMBERS": 5},
                          "too_many_members", "lebih dari 5 berkas"),
+    "a member count that lies": (_understated_count, {"COURSE_IMPORT_MAX_MEMBERS": 5},
+                                 "too_many_members", "lebih dari 5 berkas"),
     "too large unpacked": (lambda: _package({f"{n}.pdf": _noise(90_000, n) for n in range(3)}),
                            {"COURSE_IMPORT_MAX_TOTAL_BYTES": 200_000}, "too_large",
                            "terlalu besar setelah diekstrak"),
