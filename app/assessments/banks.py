@@ -87,8 +87,10 @@ def create_bank(user: User, course: Course, name: str) -> QuestionBank:
     try:
         with db.session.begin_nested():  # another request may take the name meanwhile
             db.session.add(bank)
-    except IntegrityError as exc:
-        raise _bank_name_taken() from exc
+    except IntegrityError:
+        if db.session.scalar(taken) is not None:
+            raise _bank_name_taken() from None
+        raise
     log.info("user %s created question bank %s of course %s", user.id, bank.id, course.id)
     return bank
 

@@ -147,7 +147,10 @@ class Package:
         """ZipFile parses the whole central directory before its members can be counted
         (200,000 empty members fit in 16 MiB: seconds of work); the directory's size, read
         from the end record exactly as ZipFile reads it, bounds that work first."""
-        end = zipfile._EndRecData(upload)
+        try:
+            end = zipfile._EndRecData(upload)
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:  # e.g. split ZIP64
+            raise refused(_("This is not a course package (a ZIP file).")) from exc
         upload.seek(0)
         if end is None:
             raise refused(_("This is not a course package (a ZIP file)."))
