@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -66,8 +66,6 @@ def course_assessments(course_id: int):
         else:
             db.session.commit()
             return redirect(url_for("assessments.bank", bank_id=bank.id))
-    elif request.method == "POST":
-        status = 422
     course_banks = db.session.scalars(
         select(QuestionBank).where(QuestionBank.course_id == course.id)
     )
