@@ -98,6 +98,23 @@ class Config:
     # Answers are accepted this long after an attempt's deadline (network latency).
     ASSESSMENT_GRACE_SECONDS = int(_env("ASSESSMENT_GRACE_SECONDS", "30") or 30)
     ASSESSMENT_IMPORT_MAX_BYTES = int(_env("ASSESSMENT_IMPORT_MAX_BYTES", "1048576") or 1048576)
+    # Questions in one GIFT / Moodle XML import (the file is refused above it).
+    ASSESSMENT_IMPORT_MAX_QUESTIONS = int(_env("ASSESSMENT_IMPORT_MAX_QUESTIONS", "1000") or 1000)
+
+    # Course attachments: the largest file, and the largest image.
+    COURSE_ATTACHMENT_MAX_BYTES = int(_env("COURSE_ATTACHMENT_MAX_BYTES", "8388608") or 8388608)
+    COURSE_IMAGE_MAX_BYTES = int(_env("COURSE_IMAGE_MAX_BYTES", "2097152") or 2097152)
+    # Course packages (import): members of the ZIP, bytes once unpacked (all together, and
+    # course.json; every file also within COURSE_ATTACHMENT_MAX_BYTES), and how many times
+    # larger than its compressed size a member or the whole package may unpack.
+    COURSE_IMPORT_MAX_MEMBERS = int(_env("COURSE_IMPORT_MAX_MEMBERS", "2000") or 2000)
+    COURSE_IMPORT_MAX_TOTAL_BYTES = int(
+        _env("COURSE_IMPORT_MAX_TOTAL_BYTES", "134217728") or 134217728
+    )
+    COURSE_IMPORT_MAX_MANIFEST_BYTES = int(
+        _env("COURSE_IMPORT_MAX_MANIFEST_BYTES", "8388608") or 8388608
+    )
+    COURSE_IMPORT_MAX_RATIO = int(_env("COURSE_IMPORT_MAX_RATIO", "100") or 100)
 
 
 class DevelopmentConfig(Config):

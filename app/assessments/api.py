@@ -92,6 +92,7 @@ class Banks(MethodView):
     @blp.response(201, BankSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an author of this course")
+    @blp.alt_response(409, description="The course already has a bank with that name")
     @blp.alt_response(422, description="Invalid name")
     @token_required()
     def post(self, body: dict, course_id: int):
@@ -133,7 +134,9 @@ class BankImport(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an author of this course")
     @blp.alt_response(413, description="File too large")
-    @blp.alt_response(422, description="Unreadable file, or no importable question")
+    @blp.alt_response(
+        422, description="Unreadable file, more questions than one import may take, or none"
+    )
     @token_required()
     def post(self, form: dict, bank_id: int):
         """Import GIFT or Moodle XML (multipart field `file`). With dry_run nothing is stored."""

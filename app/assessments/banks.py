@@ -7,12 +7,21 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.assessments import permissions as perm
+from app.assessments import uploads
 from app.assessments.grading import regrade_question
-from app.assessments.importers import ImportFormatError, ImportResult, parse_gift, parse_moodle_xml
+from app.assessments.importers import (
+    ImportFormatError,
+    ImportResult,
+    TooManyQuestions,
+    parse_gift,
+    parse_moodle_xml,
+)
 from app.assessments.models import (
     GRADING_METHODS,
     KINDS,
@@ -30,7 +39,7 @@ from app.auth.models import User
 from app.courses.learning_models import Cohort
 from app.courses.models import CompetencyUnit, Course, Module
 from app.db import utcnow
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -69,10 +78,27 @@ def create_bank(user: User, course: Course, name: str) -> QuestionBank:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationFailed(_("Give the bank a name."), details={"name": ["required"]})
+    taken = select(QuestionBank.id).where(
+        QuestionBank.course_id == course.id, QuestionBank.name == name
+    )
+    if db.session.scalar(taken) is not None:
+        raise _bank_name_taken()
     bank = QuestionBank(course_id=course.id, name=name)
-    db.session.add(bank)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another request may take the name meanwhile
+            db.session.add(bank)
+    except IntegrityError:
+        if db.session.scalar(taken) is not None:
+            raise _bank_name_taken() from None
+        raise
+    log.info("user %s created question bank %s of course %s", user.id, bank.id, course.id)
     return bank
+
+
+def _bank_name_taken() -> Conflict:
+    return Conflict(
+        _("This course already has a question bank with that name."), details={"name": ["taken"]}
+    )
 
 
 def _units(course: Course, unit_ids: list[int]) -> list[CompetencyUnit]:
@@ -135,12 +161,27 @@ def update_question(
 
 
 def parse_import(fmt: str, data: bytes | str) -> ImportResult:
-    """Parse an upload; a file that cannot be read at all is a 422 with its reason."""
+    """Parse an upload, a pasted text or a confirmed preview; a file past the size limit is
+    a 413, one with more questions than an import may take or that cannot be read at all a
+    422 with its reason (ASSESSMENT_IMPORT_MAX_BYTES, ..._MAX_QUESTIONS)."""
     parser = FORMATS.get(fmt)
     if parser is None:
         raise ValidationFailed(_("Unknown import format."), details={"format": [fmt]})
+    if len(data.encode() if isinstance(data, str) else data) > uploads.max_bytes():
+        raise uploads.too_large()
+    limit = current_app.config["ASSESSMENT_IMPORT_MAX_QUESTIONS"]
     try:
-        return parser(data)
+        return parser(data, max_questions=limit)
+    except TooManyQuestions as error:
+        raise ValidationFailed(
+            _(
+                "The file holds %(n)s questions; at most %(limit)s can be imported at once. "
+                "Split it into smaller files.",
+                n=error.count,
+                limit=error.limit,
+            ),
+            details={"questions": ["too_many"]},
+        ) from None
     except ImportFormatError as error:
         raise ValidationFailed(
             _("The file could not be read."), details={"file": [str(error)]}

@@ -55,10 +55,17 @@ def _assessment(assessment_id: int, allowed) -> Assessment:
 def course_assessments(course_id: int):
     course = _course(course_id)
     form = BankForm()
+    status = 200
     if form.validate_on_submit():
-        bank = banks.create_bank(current_user, course, form.name.data)
-        db.session.commit()
-        return redirect(url_for("assessments.bank", bank_id=bank.id))
+        try:
+            bank = banks.create_bank(current_user, course, form.name.data)
+        except AppError as error:
+            db.session.rollback()
+            form.name.errors = [*form.name.errors, error.message]
+            status = error.status
+        else:
+            db.session.commit()
+            return redirect(url_for("assessments.bank", bank_id=bank.id))
     course_banks = db.session.scalars(
         select(QuestionBank).where(QuestionBank.course_id == course.id)
     )
@@ -68,7 +75,7 @@ def course_assessments(course_id: int):
         assessments=banks.course_assessments(course.id),
         banks=list(course_banks),
         form=form,
-    )
+    ), status
 
 
 @bp.route("/assessments/banks/<int:bank_id>")

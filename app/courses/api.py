@@ -306,7 +306,7 @@ class Import(MethodView):
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
         course = packaging.import_course(
-            user, institution, files["file"].read(), code=form.get("code")
+            user, institution, files["file"].stream, code=form.get("code")
         )
         db.session.commit()
         return course_out(load_course(course.id))  # type: ignore[arg-type]

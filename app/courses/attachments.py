@@ -20,16 +20,11 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
-
 
 def limits() -> tuple[int, int]:
+    """The largest file and the largest image (COURSE_ATTACHMENT_MAX_BYTES, ..._IMAGE_...)."""
     config = current_app.config
-    return (
-        config.get("COURSE_ATTACHMENT_MAX_BYTES", MAX_ATTACHMENT_BYTES),
-        config.get("COURSE_IMAGE_MAX_BYTES", MAX_IMAGE_BYTES),
-    )
+    return config["COURSE_ATTACHMENT_MAX_BYTES"], config["COURSE_IMAGE_MAX_BYTES"]
 
 
 def _unique_name(course_id: int, name: str) -> str:
@@ -72,18 +67,45 @@ def store(
 ) -> Attachment:
     """Record and write checked content. The row is flushed first, so a database refusal
     leaves no file behind."""
+    digest = hashlib.sha256(data).hexdigest()
+    attachment = _record(course_id, name, content_type, len(data), digest, uploaded_by_id)
+    storage.write(attachment.token, data)
+    return attachment
+
+
+def store_staged(
+    course_id: int,
+    name: str,
+    content_type: str,
+    staged: storage.Staged,
+    uploaded_by_id: int | None = None,
+) -> Attachment:
+    """Record checked content that waits on disk, and move it into place (never into
+    memory). The row is flushed first, as in `store`."""
+    attachment = _record(course_id, name, content_type, staged.size, staged.sha256, uploaded_by_id)
+    storage.adopt(attachment.token, staged)
+    return attachment
+
+
+def _record(
+    course_id: int,
+    name: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    uploaded_by_id: int | None,
+) -> Attachment:
     attachment = Attachment(
         course_id=course_id,
         token=storage.new_token(),
         name=_unique_name(course_id, name),
         content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=size,
+        sha256=sha256,
         uploaded_by_id=uploaded_by_id,
     )
     db.session.add(attachment)
     db.session.flush()
-    storage.write(attachment.token, data)
     return attachment
 
 

@@ -272,7 +272,7 @@ def import_course():
             abort(400)
         try:
             course = packaging.import_course(
-                current_user, institution, form.file.data.read(), code=form.code.data or None
+                current_user, institution, form.file.data.stream, code=form.code.data or None
             )
         except AppError as error:
             form_error(form, error)

@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import nh3
@@ -261,17 +262,21 @@ def safe_name(filename: str) -> str:
 
 
 def check_upload(
-    filename: str, data: bytes, *, max_bytes: int, max_image_bytes: int
+    filename: str, data: bytes | Path, *, max_bytes: int, max_image_bytes: int
 ) -> tuple[str, str]:
-    """Accept or refuse an upload: returns (safe name, content type) or raises UploadRefused."""
-    if not data:
+    """Accept or refuse an upload, given as bytes or as the path of a file on disk (then
+    only its first bytes, and an image's own structure, are read): returns (safe name,
+    content type) or raises UploadRefused."""
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
+    if not size:
         raise UploadRefused("empty")
-    if len(data) > max_bytes:
+    if size > max_bytes:
         raise UploadRefused("too_large", str(max_bytes))
-    content_type = sniff(data)
+    head = _head(data)
+    content_type = sniff(head)
     if content_type is None:
-        raise UploadRefused("svg" if _looks_like_svg(data) else "type")
-    if content_type.startswith("image/") and len(data) > max_image_bytes:
+        raise UploadRefused("svg" if _looks_like_svg(head) else "type")
+    if content_type.startswith("image/") and size > max_image_bytes:
         raise UploadRefused("too_large", str(max_image_bytes))
     extensions = FILE_TYPES[content_type]
     name = safe_name(filename)
@@ -287,11 +292,21 @@ def check_upload(
     return f"{stem}.{ext or extensions[0]}", content_type
 
 
-def _check_image(data: bytes) -> None:
+_HEAD_BYTES = 2048  # enough for every signature sniffed and the SVG check
+
+
+def _head(data: bytes | Path) -> bytes:
+    if isinstance(data, Path):
+        with data.open("rb") as handle:
+            return handle.read(_HEAD_BYTES)
+    return data[:_HEAD_BYTES]
+
+
+def _check_image(data: bytes | Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(data if isinstance(data, Path) else io.BytesIO(data)) as image:
                 image.verify()
     except Exception as exc:  # Pillow raises many kinds; any of them means "not an image"
         raise UploadRefused("damaged") from exc

@@ -10,6 +10,8 @@ partial unique index on enrolments stops a double enrolment of the same trainee.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -66,18 +68,40 @@ def _require_manager(user: User, course: Course) -> None:
         raise Forbidden(_("You may not manage enrolments of this course."))
 
 
+def _name_taken(course_id: int, name: str, other_than: int | None = None) -> bool:
+    query = select(Cohort.id).where(Cohort.course_id == course_id, Cohort.name == name)
+    if other_than is not None:
+        query = query.where(Cohort.id != other_than)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _name_conflict() -> Conflict:
+    return Conflict(
+        _("This course already has a cohort with that name."), details={"name": ["taken"]}
+    )
+
+
+@contextmanager
+def _unique_name(course_id: int, name: str, other_than: int | None = None) -> Iterator[None]:
+    """Write the block's changes in a savepoint; if another request took the name
+    meanwhile, the unique constraint refuses them and the caller gets a 409."""
+    if _name_taken(course_id, name, other_than):
+        raise _name_conflict()
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError:
+        if _name_taken(course_id, name, other_than):
+            raise _name_conflict() from None
+        raise
+
+
 def create_cohort(user: User, course: Course, **fields: Any) -> Cohort:
     _require_manager(user, course)
     clean = _clean_cohort(fields)
-    if db.session.scalar(
-        select(Cohort.id).where(Cohort.course_id == course.id, Cohort.name == clean["name"])
-    ):
-        raise Conflict(
-            _("This course already has a cohort with that name."), details={"name": ["taken"]}
-        )
     cohort = Cohort(course_id=course.id, **clean)
-    db.session.add(cohort)
-    db.session.flush()
+    with _unique_name(course.id, clean["name"]):
+        db.session.add(cohort)
     log.info("user %s created cohort %s of course %s", user.id, cohort.id, course.id)
     return cohort
 
@@ -103,9 +127,9 @@ def update_cohort(user: User, cohort: Cohort, **fields: Any) -> Cohort:
             ),
             details={"capacity": ["below_taken"]},
         )
-    for name, value in clean.items():
-        setattr(cohort, name, value)
-    db.session.flush()
+    with _unique_name(cohort.course_id, clean["name"], other_than=cohort.id):
+        for name, value in clean.items():
+            setattr(cohort, name, value)
     promote_waiting(cohort)
     return cohort
 

@@ -106,6 +106,7 @@ class CohortItem(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
     @blp.alt_response(404, description="No such course or cohort")
+    @blp.alt_response(409, description="Another cohort of the course has this name")
     @blp.alt_response(422, description="Invalid body (e.g. capacity below the seats taken)")
     def patch(self, body: dict, course_id: int, cohort_id: int):
         """Change a cohort; more capacity moves trainees up from the waiting list."""

@@ -4,27 +4,26 @@ package (fields, units, keys, version states, every file's type, size and SHA-25
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import re
-import zipfile
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import marshmallow as ma
 from flask_babel import gettext as _
 
 from app.courses import attachments
 from app.courses.content import UploadRefused, check_upload, safe_name
+from app.courses.package_zip import MANIFEST, Limits, Package, refused
+from app.courses.storage import Staged
 from app.courses.units import code_problem, elements_problem
 from app.courses.validation import VERSION_FIELDS, clean_version_fields
 from app.errors import ValidationFailed
 
 FORMAT = "kompeten-course"
 FORMAT_VERSION = 1
-MANIFEST = "course.json"
-MAX_MEMBERS = 2000
-MAX_MANIFEST_BYTES = 20 * 1024 * 1024
+# The deepest a valid course.json nests is 6 (units, elements, criteria).
+MAX_JSON_DEPTH = 10
 KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 STATES = ("draft", "published", "archived")
 
@@ -102,66 +101,80 @@ class _PackageSchema(_Strict):
     )
 
 
-def _invalid(message: str, **details: Any) -> ValidationFailed:
-    return ValidationFailed(message, details={"package": details or ["invalid"]})
+def read_package(upload: IO[bytes], staging: Path) -> tuple[dict[str, Any], dict[str, Staged]]:
+    """The manifest, and each attachment it lists unpacked into `staging`; ValidationFailed
+    if the ZIP breaks a limit (see package_zip) or the manifest is not valid."""
+    with Package(upload, Limits.from_config()) as package:
+        if MANIFEST not in package.members:
+            raise refused(_("This is not a course package (a ZIP file)."))
+        manifest = _load_manifest(package.read(package.members[MANIFEST]))
+        files: dict[str, Staged] = {}
+        for item in manifest["attachments"]:
+            info = package.members.get(f"attachments/{item['name']}")
+            if info is None:
+                raise refused(_("A file of the course package is missing."), file=item["name"])
+            if item["name"] not in files:  # a name listed twice is refused by check_package
+                files[item["name"]] = package.unpack(info, staging)
+    return manifest, files
 
 
-def read_package(data: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The manifest and the attachment files, or ValidationFailed."""
+def _load_manifest(raw: bytes) -> dict[str, Any]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise _invalid(_("This is not a course package (a ZIP file).")) from exc
-    with archive:
-        members = {info.filename: info for info in archive.infolist()}
-        if len(members) > MAX_MEMBERS or MANIFEST not in members:
-            raise _invalid(_("This is not a course package (a ZIP file)."))
-        if members[MANIFEST].file_size > MAX_MANIFEST_BYTES:
-            raise _invalid(_("The course package is too large."))
-        try:
-            raw = json.loads(archive.read(MANIFEST).decode("utf-8"))
-            package = _PackageSchema().load(raw)
-        except ma.ValidationError as exc:
-            raise ValidationFailed(
-                _("The course package is not valid."), details={"package": exc.messages}
-            ) from exc
-        except (ValueError, zipfile.BadZipFile) as exc:
-            raise _invalid(_("The course package is not valid.")) from exc
-        max_bytes, _max_image = attachments.limits()
-        files: dict[str, bytes] = {}
-        for item in package["attachments"]:
-            info = members.get(f"attachments/{item['name']}")
-            if info is None or info.file_size > max_bytes:
-                raise _invalid(
-                    _("A file of the course package is missing or too large."), file=item["name"]
-                )
-            try:
-                files[item["name"]] = archive.read(info)
-            except (zipfile.BadZipFile, ValueError) as exc:
-                raise _invalid(_("The course package is not valid."), file=item["name"]) from exc
-    return package, files
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    except ValueError as exc:  # not UTF-8, not JSON
+        raise refused(_("The course package is not valid.")) from exc
+    if _nested_deeper(data, MAX_JSON_DEPTH):
+        raise _too_deep()
+    try:
+        return _PackageSchema().load(data)
+    except ma.ValidationError as exc:
+        raise ValidationFailed(
+            _("The course package is not valid."), details={"package": exc.messages}
+        ) from exc
 
 
-def check_package(package: dict[str, Any], files: dict[str, bytes]) -> None:
+def _too_deep() -> ValidationFailed:
+    return refused(
+        _("The package's course.json nests more than %(n)s levels deep.", n=MAX_JSON_DEPTH),
+        problem="too_deep",
+        limit=MAX_JSON_DEPTH,
+    )
+
+
+def _nested_deeper(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` deep (walked without recursion)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def check_package(package: dict[str, Any], files: dict[str, Staged]) -> None:
     """The rules the services apply, over the whole package; ValidationFailed if broken."""
     errors: dict[str, Any] = {}
     max_bytes, max_image_bytes = attachments.limits()
     names = set()
     for item in package["attachments"]:
-        data = files[item["name"]]
+        staged = files[item["name"]]
         try:
             name, content_type = check_upload(
-                item["name"], data, max_bytes=max_bytes, max_image_bytes=max_image_bytes
+                item["name"], staged.path, max_bytes=max_bytes, max_image_bytes=max_image_bytes
             )
-        except UploadRefused as refused:
-            errors[f"attachment {item['name']}"] = [refused.reason]
+        except UploadRefused as problem:
+            errors[f"attachment {item['name']}"] = [problem.reason]
             continue
         if (
             name != item["name"]
             or safe_name(name) != name
             or content_type != item["content_type"]
-            or hashlib.sha256(data).hexdigest() != item["sha256"]
-            or len(data) != item["size"]
+            or staged.sha256 != item["sha256"]
+            or staged.size != item["size"]
             or name in names
         ):
             errors[f"attachment {item['name']}"] = ["mismatch"]

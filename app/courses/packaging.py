@@ -19,7 +19,7 @@ import json
 import logging
 import zipfile
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -37,7 +37,8 @@ from app.courses.models import (
     Lesson,
     Module,
 )
-from app.courses.package_checks import FORMAT, FORMAT_VERSION, MANIFEST, check_package, read_package
+from app.courses.package_checks import FORMAT, FORMAT_VERSION, check_package, read_package
+from app.courses.package_zip import MANIFEST
 from app.courses.permissions import can_author_for
 from app.courses.services import require_editor
 from app.courses.units import unit_by_code
@@ -150,13 +151,24 @@ def export_course(user: User, course: Course) -> tuple[io.BytesIO, str]:
 
 
 def import_course(
-    user: User, institution: Institution, data: bytes, code: str | None = None
+    user: User, institution: Institution, upload: IO[bytes], code: str | None = None
 ) -> Course:
-    """Create a course in `institution` from a package; all or nothing."""
+    """Create a course in `institution` from a package (a seekable file); all or nothing."""
     if not can_author_for(user, institution.id):
         raise Forbidden(_("You may not create courses for this institution."))
-    package, files = read_package(data)
-    check_package(package, files)
+    with storage.staging() as staging:
+        package, files = read_package(upload, staging)
+        check_package(package, files)
+        return _create(user, institution, package, files, code)
+
+
+def _create(
+    user: User,
+    institution: Institution,
+    package: dict[str, Any],
+    files: dict[str, storage.Staged],
+    code: str | None,
+) -> Course:
     course_data = package["course"]
     code = clean_code(code or course_data["code"])
     if db.session.scalar(
@@ -193,7 +205,7 @@ def import_course(
     try:
         stored = {}
         for item in package["attachments"]:
-            attachment = attachments.store(
+            attachment = attachments.store_staged(
                 course.id, item["name"], item["content_type"], files[item["name"]], user.id
             )
             written.append(attachment.token)

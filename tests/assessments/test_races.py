@@ -1,5 +1,6 @@
 """Races on PostgreSQL with real threads and connections: two starts, two submits and
-concurrent saves never make a second attempt, a second grade or a lost newer answer."""
+concurrent saves never make a second attempt, a second grade or a lost newer answer, and
+two banks of one name are never made."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.assessments import attempts as svc
-from app.assessments.models import Answer, Assessment, Attempt
+from app.assessments import banks
+from app.assessments.models import Answer, Assessment, Attempt, QuestionBank
 from app.auth.models import User, UserRole
+from app.courses.models import Course
+from app.errors import Conflict
 from app.extensions import db
 from app.institutions.models import Institution
 from tests.assessments.conftest import build_world
@@ -119,3 +123,15 @@ def test_concurrent_saves_keep_the_newest(app, pg_world):
     with app.app_context():
         answer = db.session.scalar(select(Answer).where(Answer.question_id == qid))
         assert (answer.seq, answer.value) == (THREADS, "a")
+
+
+def test_concurrent_banks_of_one_name_make_one(app, pg_world):
+    def create():
+        user = db.session.get(User, pg_world.instructor.id)
+        return banks.create_bank(user, db.session.get(Course, pg_world.course_id), "Bank Juni").id
+
+    results = _race(app, create)
+    assert sorted(map(type, results), key=str) == [Conflict] * (THREADS - 1) + [int], results
+    with app.app_context():
+        named = select(func.count()).where(QuestionBank.name == "Bank Juni")
+        assert db.session.scalar(named) == 1

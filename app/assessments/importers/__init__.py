@@ -3,10 +3,11 @@
 Each parser returns an ``ImportResult`` of ``questions`` (``ImportedQuestion``, already
 validated by their question type) and ``errors`` (``ImportError_``, one per question that
 could not be imported, with its GIFT line or Moodle XML position). Only a file that cannot be
-read at all raises ``ImportFormatError``. Pure logic: nothing is stored here.
+read at all raises ``ImportFormatError``; one holding more questions than ``max_questions``
+raises ``TooManyQuestions`` before any question is parsed. Pure logic: nothing is stored here.
 """
 
-from .base import ImportedQuestion, ImportError_, ImportFormatError, ImportResult
+from .base import ImportedQuestion, ImportError_, ImportFormatError, ImportResult, TooManyQuestions
 from .gift import parse_gift
 from .moodlexml import parse_moodle_xml
 
@@ -15,6 +16,7 @@ __all__ = [
     "ImportFormatError",
     "ImportResult",
     "ImportedQuestion",
+    "TooManyQuestions",
     "parse_gift",
     "parse_moodle_xml",
 ]

@@ -16,6 +16,21 @@ class ImportFormatError(ValueError):
     """The file as a whole cannot be read (not UTF-8, not well-formed XML, entity tricks...)."""
 
 
+class TooManyQuestions(ImportFormatError):
+    """The file holds more questions than one import may take; raised before any of them is
+    parsed."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"The file holds {count} questions; at most {limit} can be imported")
+        self.count = count
+        self.limit = limit
+
+
+def check_count(count: int, limit: int | None) -> None:
+    if limit is not None and count > limit:
+        raise TooManyQuestions(count, limit)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportedQuestion:
     """A question ready to store: ``definition`` has passed its type's

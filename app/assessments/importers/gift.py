@@ -29,7 +29,7 @@ from typing import Any
 
 from app.assessments.questions import parse_number
 
-from .base import ImportResult, decode
+from .base import ImportResult, check_count, decode
 
 # Escaped characters are swapped for private-use code points while parsing, then restored.
 _ESCAPES = {
@@ -105,12 +105,16 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def parse_gift(data: str | bytes) -> ImportResult:
+def parse_gift(data: str | bytes, max_questions: int | None = None) -> ImportResult:
     """Parse a GIFT file. Bad questions become ``errors`` with their line; the rest import."""
     result = ImportResult()
-    for block in _blocks(decode(data)):
-        if block.text.lstrip().upper().startswith("$CATEGORY:"):
-            continue
+    blocks = [
+        block
+        for block in _blocks(decode(data))
+        if not block.text.lstrip().upper().startswith("$CATEGORY:")
+    ]
+    check_count(len(blocks), max_questions)
+    for block in blocks:
         try:
             type_key, definition, name = _parse_question(block)
         except GiftSyntaxError as exc:

@@ -21,7 +21,7 @@ from defusedxml.ElementTree import fromstring
 
 from app.assessments.questions import parse_number
 
-from .base import ImportFormatError, ImportResult
+from .base import ImportFormatError, ImportResult, check_count
 
 _FORMATS = {
     "html": "html",
@@ -36,7 +36,7 @@ class _Skip(ValueError):
     """The question cannot be imported; the message says why."""
 
 
-def parse_moodle_xml(data: str | bytes) -> ImportResult:
+def parse_moodle_xml(data: str | bytes, max_questions: int | None = None) -> ImportResult:
     """Parse a Moodle XML file. Raises ``ImportFormatError`` if the file as a whole is not
     readable; a question that cannot be imported becomes an error with its position."""
     try:
@@ -50,8 +50,10 @@ def parse_moodle_xml(data: str | bytes) -> ImportResult:
     if root.tag != "quiz":
         raise ImportFormatError(f"The root element is <{root.tag}>, not <quiz>")
 
+    elements = root.findall("question")
+    check_count(sum(e.get("type", "") not in SKIPPED for e in elements), max_questions)
     result = ImportResult()
-    for index, element in enumerate(root.findall("question"), start=1):
+    for index, element in enumerate(elements, start=1):
         qtype = element.get("type", "")
         if qtype in SKIPPED:
             continue
