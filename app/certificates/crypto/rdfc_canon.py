@@ -81,6 +81,8 @@ def load_context(url: str, options: dict[str, Any] | None = None) -> dict[str, A
         "contextUrl": None,
         "documentUrl": url,
         "document": copy.deepcopy(document),
+        # "static": pyld keeps the resolved context in the shared cache, not per operation.
+        "tag": "static",
     }
 
 
