@@ -268,6 +268,12 @@ UNSAFE = [
     pytest.param(
         ((("name",), ["Sertifikat", None]),), "values would not be signed", id="null-in-a-list"
     ),
+    pytest.param(((("@index",), "urutan-1"),), "1 of the document's", id="index"),
+    pytest.param(
+        ((("name",), {"@value": "Sertifikat", "@index": "nama"}),),
+        "values would not be signed",
+        id="index-on-a-value",
+    ),
     pytest.param(
         ((("name",), {"@value": "Sertifikat", "@language": "not a tag"}),),
         "'not a tag' is not a well-formed language tag",

@@ -5,8 +5,8 @@ URL is an error, never a fetch. pyld 3.3 has no safe mode, so this module makes 
 document states that its canonical form would not carry is an error, never a silent drop:
 
 - a term no context defines (pyld reports each property expansion drops);
-- a null, or any other value expansion drops (the values the document states are counted
-  against those the expanded form kept);
+- a null, an ``@index``, or any other value expansion or RDF drops (the values the document
+  states are counted against those the expanded form will carry into RDF);
 - an ``@id``, ``@type`` or property that is not an absolute IRI (RDF conversion drops it);
 - a malformed language tag (it would corrupt the N-Quads) or an ``@direction`` (not carried
   into RDF).
@@ -126,17 +126,13 @@ def _jsonld_failure(exc: BaseException, code: str) -> ProofError:
 
 
 def _document_values(value: Any) -> int:
-    """How many values the compacted ``value`` states (contexts and @index excluded)."""
+    """How many values the compacted ``value`` states (contexts excluded)."""
     if isinstance(value, list):
         return sum(_document_values(item) for item in value)
     if isinstance(value, dict):
         if "@value" in value:
-            return _json_values(value["@value"])
-        return sum(
-            _document_values(item)
-            for key, item in value.items()
-            if key not in ("@context", "@index")
-        )
+            return _json_values(value["@value"]) + ("@index" in value)
+        return sum(_document_values(item) for key, item in value.items() if key != "@context")
     return 1
 
 
@@ -149,7 +145,8 @@ def _json_values(value: Any) -> int:
 
 
 def _expanded_values(value: Any) -> int:
-    """How many of those values the expanded form kept: ids, types and literal values."""
+    """How many of those values RDF will carry: ids, types and literal values (an ``@index``
+    is not carried, so stating one is refused; the keys of an index map are not values)."""
     if isinstance(value, list):
         return sum(_expanded_values(item) for item in value)
     if not isinstance(value, dict):
@@ -236,7 +233,7 @@ def canonicalize(document: dict[str, Any], code: str = PROOF_TRANSFORMATION_ERRO
     if stated != kept:
         raise UnsafeDocumentError(
             f"{stated - kept} of the document's {stated} values would not be signed "
-            "(a null, or a value JSON-LD expansion drops)",
+            "(a null, an @index, or a value JSON-LD expansion drops)",
             code,
         )
     try:
