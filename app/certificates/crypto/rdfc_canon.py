@@ -232,8 +232,8 @@ def canonicalize(document: dict[str, Any], code: str = PROOF_TRANSFORMATION_ERRO
     stated, kept = _document_values(document), _expanded_values(expanded)
     if stated != kept:
         raise UnsafeDocumentError(
-            f"{stated - kept} of the document's {stated} values would not be signed "
-            "(a null, an @index, or a value JSON-LD expansion drops)",
+            f"the document states {stated} values but its canonical form would carry {kept}: "
+            "what it drops would not be signed (a null, an @index, a value JSON-LD drops)",
             code,
         )
     try:
