@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -518,3 +519,10 @@ def test_a_deeply_nested_document_fails_without_raising(signing_key: Any) -> Non
     result = rdfc.verify_proof(signed, trust(signing_key))
     assert not result.verified
     assert result.reason.startswith("JSON-LD processing failed")
+
+
+def test_concurrent_canonicalisations_agree() -> None:
+    expected = rdfc.canonicalize(ob_credential())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: rdfc.canonicalize(ob_credential()), range(32)))
+    assert results == [expected] * 32

@@ -19,6 +19,7 @@ import copy
 import functools
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,9 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 # Shared by all canonicalisations, and by nothing else in the process: a context another pyld
 # user resolved (perhaps by fetching it) can never stand in for a shipped one.
 _resolved_contexts: LRUCache = LRUCache(maxsize=64)
+# pyld mutates that cache and the processed-context caches inside it, and cachetools caches
+# are not thread-safe. The work is pure Python under the GIL, so the lock costs no parallelism.
+_pyld_lock = threading.Lock()
 
 
 class ContextError(ProofError):
@@ -216,7 +220,8 @@ def canonicalize(document: dict[str, Any], code: str = PROOF_TRANSFORMATION_ERRO
     processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
     options = _pyld_options()
     try:
-        expanded = processor.expand(copy.deepcopy(document), options)
+        with _pyld_lock:
+            expanded = processor.expand(copy.deepcopy(document), options)
     except Exception as exc:  # pyld reports malformed input through many exception types
         raise _jsonld_failure(exc, code) from exc
     if dropped:
@@ -237,7 +242,8 @@ def canonicalize(document: dict[str, Any], code: str = PROOF_TRANSFORMATION_ERRO
             code,
         )
     try:
-        dataset = jsonld.to_rdf(expanded, options)
+        with _pyld_lock:
+            dataset = jsonld.to_rdf(expanded, options)
         nquads = _BoundedCanonicalizer().main(dataset, {"format": "application/n-quads"})
     except _TooComplex as exc:
         raise UnsafeDocumentError(
