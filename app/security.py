@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app
 
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
+
 
 def local_path(target: str | None) -> str | None:
     """`target` when it is a path on this site, else None: never another host, whatever
-    the spelling (`//host`, `/\\t/host`, `https://host`, backslashes)."""
-    if not target or not target.startswith("/") or "\\" in target:
+    the spelling a browser would normalise (`//host`, `////host`, `/\\host`, `/\t/host`,
+    `https:host`, `javascript:`). Browsers drop tabs and newlines inside a URL and read a
+    backslash as a slash, so any control character, space or backslash refuses the target;
+    what is left must parse as a path alone, starting with exactly one slash."""
+    if not target or len(target) > 2048 or _UNSAFE.search(target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
