@@ -18,7 +18,7 @@ from app.auth.forms import (
 )
 from app.auth.models import STAFF_ROLES
 from app.auth.permissions import require_roles
-from app.errors import AppError
+from app.errors import AppError, RateLimited
 from app.extensions import db, limiter
 from app.security import local_path
 
@@ -79,7 +79,11 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except RateLimited as error:
+            form.password.errors = [error.message]
+            return render_template("auth/login.html", form=form), error.status
         if user is None:
             db.session.commit()  # keep the failed-login audit entry
             form.password.errors = [_("The e-mail or password is not correct.")]

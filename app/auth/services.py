@@ -9,14 +9,16 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.auth import throttle
 from app.auth.models import ROLES, SELF_REGISTER_ROLES, STAFF_ROLES, ApiToken, User, UserRole
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
 
@@ -124,10 +126,22 @@ def create_staff(
 
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None: the same answer, and about the same time,
-    for an unknown e-mail, a wrong password and a deactivated account."""
+    for an unknown e-mail, a wrong password and a deactivated account. Raises RateLimited,
+    before any password is checked, while logins for this address are paused."""
+    until = throttle.paused_until(email)
+    if until is not None:
+        log.warning("login refused: too many failures for one address, paused until %s", until)
+        raise RateLimited(
+            _(
+                "Too many failed logins with this e-mail address. Try again after %(time)s.",
+                time=format_datetime(until, "short"),
+            ),
+            details={"retry_after": until.isoformat()},
+        )
     user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
+        throttle.failed(email)
         record(
             "auth.login_failed",
             actor_email=email[:254],
@@ -138,6 +152,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    throttle.succeeded(email)
     user.last_login_at = utcnow()
     record("auth.login", actor=user, target=user)
     db.session.flush()
