@@ -113,17 +113,23 @@ def logout():
     return redirect(url_for("main.home"))
 
 
+def _account_page(status: int = 200, **context: object) -> tuple[str, int]:
+    """The account page; `context` replaces the fresh forms or shows a new token."""
+    page = {
+        "password_form": PasswordForm(),
+        "language_form": LanguageForm(locale=current_user.locale),
+        "token_form": TokenForm(),
+        "revoke_form": EmptyForm(),
+        "new_token": None,
+        **context,
+    }
+    return render_template("auth/account.html", **page), status
+
+
 @bp.route("/account")
 @login_required
 def account():
-    return render_template(
-        "auth/account.html",
-        password_form=PasswordForm(),
-        language_form=LanguageForm(locale=current_user.locale),
-        token_form=TokenForm(),
-        revoke_form=EmptyForm(),
-        new_token=session.pop("new_token", None),
-    )
+    return _account_page()
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -145,14 +151,7 @@ def change_password():
                 _("Your password has been changed. Other sessions have been logged out."), "success"
             )
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html",
-        password_form=form,
-        language_form=LanguageForm(locale=current_user.locale),
-        token_form=TokenForm(),
-        revoke_form=EmptyForm(),
-        new_token=None,
-    ), 422
+    return _account_page(422, password_form=form)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -166,8 +165,9 @@ def create_token():
         current_user, form.name.data, current_app.config["API_TOKEN_DAYS"]
     )
     db.session.commit()
-    session["new_token"] = raw
-    return redirect(url_for("auth.account") + "#tokens")
+    # Shown once, in this answer only: never in the session cookie (signed, not secret)
+    # nor anywhere else the browser keeps it.
+    return _account_page(201, new_token=raw)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

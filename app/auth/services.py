@@ -11,7 +11,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit.services import record
 from app.auth import throttle
@@ -172,6 +172,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password(new, user.email)
     user.password_hash = hash_password(new)
     end_all_sessions(user)
+    revoke_all_tokens(user, actor=user)
     record("auth.password_changed", actor=user, target=user)
 
 
@@ -183,6 +184,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
         raise Forbidden(_("You may not change this account."))
     user.is_active = active
     end_all_sessions(user)
+    revoke_all_tokens(user, actor=admin)  # reactivating never brings old tokens back
     record("staff.active_changed", actor=admin, target=user, after={"is_active": active})
 
 
@@ -238,6 +240,22 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         record("auth.token_revoked", actor=user, target=token, after={"name": token.name})
     db.session.flush()
     return token
+
+
+def revoke_all_tokens(user: User, *, actor: User) -> int:
+    """End every bearer token of `user` still usable (on a password change and a
+    deactivation, as sessions end). Returns how many were revoked."""
+    now = utcnow()
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if revoked:
+        record("auth.tokens_revoked", actor=actor, target=user, after={"count": revoked})
+    db.session.flush()
+    return revoked
 
 
 def set_locale(user: User, locale: str) -> None:
