@@ -41,14 +41,19 @@ def _form_error(form, error: AppError) -> None:
         flash(error.message, "error")
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(
+            services.register(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -60,9 +65,8 @@ def register():
             _form_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Kompeten, %(name)s.", name=user.full_name), "success")
-            return redirect(url_for("main.home"))
+            # The same page whether the address was new or known: only its owner learns which.
+            return render_template("auth/register_done.html", email=form.email.data.strip())
     status = 422 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
 

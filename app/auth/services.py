@@ -9,7 +9,8 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_datetime
+from flask import current_app
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -96,14 +97,64 @@ def create_user(
     return user
 
 
-def register(*, email: str, password: str, full_name: str, role: str, locale: str) -> User:
+def register(*, email: str, password: str, full_name: str, role: str, locale: str) -> User | None:
+    """A new self-registered account, or None when the e-mail has one already: the caller
+    answers both the same way ("check your e-mail"), so registration never tells whether an
+    address is known. Each case gets its mail: a welcome, or a note to the existing owner."""
     if role not in SELF_REGISTER_ROLES:
         raise ValidationFailed(_("Choose trainee or employer."), details={"role": [role]})
-    user = create_user(
-        email=email, password=password, full_name=full_name, roles=[role], locale=locale
+    try:
+        user = create_user(
+            email=email, password=password, full_name=full_name, roles=[role], locale=locale
+        )
+    except Conflict:
+        owner = user_by_email(normalise_email(email))
+        if owner is None:  # the address was freed since: a real conflict no longer
+            raise
+        _mail_existing_owner(owner)
+        log.info("registration with the e-mail of user %s: the owner was told by mail", owner.id)
+        return None
+    send_mail(
+        user.email,
+        _("Your Kompeten account is ready"),
+        _(
+            "Hello %(name)s,\n\nYour Kompeten account for %(email)s has been created. "
+            "Log in at %(url)s.\n\nIf you did not create it, reply to this message.",
+            name=user.full_name,
+            email=user.email,
+            url=_login_url(),
+        ),
     )
     log.info("user %s registered as %s", user.id, role)
     return user
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    # Imported here: the placement package, where the mail machinery lives, imports this one.
+    from app.placement.mail import send
+
+    send(to, subject, body)
+
+
+def _login_url() -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/login"
+
+
+def _mail_existing_owner(owner: User) -> None:
+    with force_locale(owner.locale):
+        send_mail(
+            owner.email,
+            _("Someone tried to register with your e-mail address"),
+            _(
+                "Hello %(name)s,\n\nSomeone tried to create a new Kompeten account with "
+                "%(email)s, which already has an account. If it was you, log in at %(url)s. "
+                "If it was not you, you can ignore this message: your account has not "
+                "changed.",
+                name=owner.full_name,
+                email=owner.email,
+                url=_login_url(),
+            ),
+        )
 
 
 def create_staff(
