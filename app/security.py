@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request, session
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
 
@@ -33,8 +33,19 @@ def content_security_policy() -> str:
     )
 
 
+def authenticated_request() -> bool:
+    """The request carries a logged-in session (also one just restored from the remember
+    cookie or just logged in) or a bearer token."""
+    return bool(session.get("_user_id")) or "Authorization" in request.headers
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
+    if authenticated_request():
+        # Nothing shown to a signed-in user is kept by the browser or any cache between,
+        # whatever the view set (a download's max-age included).
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
