@@ -85,6 +85,39 @@ def test_production_ignores_forwarded_for_unless_told_to_trust_a_proxy(productio
         assert set(_db.session.scalars(select(AuditEvent.ip))) == {"127.0.0.1"}
 
 
+def test_production_verification_limit_ignores_a_spoofed_forwarded_for(production_app):
+    production_app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
+    client = production_app.test_client()
+    statuses = [client.get("/v/KOMP-0000", headers=_spoofed(n)).status_code for n in range(6)]
+    assert statuses[3:] == [429] * 3
+    assert 429 not in statuses[:3]
+
+
+def test_the_account_pause_is_kept_in_the_shared_storage(tmp_path):
+    """With Redis (every worker's limiter storage), the count lives there, not in a worker."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    saved = dict(limiter.__dict__)
+    try:
+        application = make_test_app(f"sqlite:///{tmp_path}/redis.db", RATELIMIT_STORAGE_URI=url)
+        with application.app_context():
+            _db.create_all()
+            limiter.reset()
+        client = application.test_client()
+        for n in range(5):
+            assert _token_login(client, "ada@contoh.id", **_spoofed(n)).status_code == 401
+        assert _token_login(client, "ada@contoh.id", **_spoofed(9)).status_code == 429
+        keys = redis.Redis.from_url(url).keys("*login-account*")
+        assert len(keys) == 1
+        assert b"ada" not in keys[0]  # a hash of the address, not the address
+        with application.app_context():
+            limiter.reset()
+    finally:
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
+
+
 def test_audit_log_records_the_peer_not_the_spoofed_address(app, client, fresh_limits):
     _form_login(client, "siapa@contoh.id", **{"X-Forwarded-For": "203.0.113.9"})
     with app.app_context():
