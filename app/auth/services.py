@@ -109,12 +109,11 @@ def register(*, email: str, password: str, full_name: str, role: str, locale: st
         )
     except Conflict:
         owner = user_by_email(normalise_email(email))
-        if owner is None:  # the address was freed since: a real conflict no longer
-            raise
-        _mail_existing_owner(owner)
-        log.info("registration with the e-mail of user %s: the owner was told by mail", owner.id)
+        if owner is not None:  # None only if the account was deleted in between
+            _mail_existing_owner(owner)
+            log.info("registration with the e-mail of user %s: owner told by mail", owner.id)
         return None
-    send_mail(
+    _send_mail(
         user.email,
         _("Your Kompeten account is ready"),
         _(
@@ -129,7 +128,7 @@ def register(*, email: str, password: str, full_name: str, role: str, locale: st
     return user
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
+def _send_mail(to: str, subject: str, body: str) -> None:
     # Imported here: the placement package, where the mail machinery lives, imports this one.
     from app.placement.mail import send
 
@@ -142,7 +141,7 @@ def _login_url() -> str:
 
 def _mail_existing_owner(owner: User) -> None:
     with force_locale(owner.locale):
-        send_mail(
+        _send_mail(
             owner.email,
             _("Someone tried to register with your e-mail address"),
             _(
