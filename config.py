@@ -84,6 +84,14 @@ class Config:
     # An unreachable Redis must cost a request at most this long, not hang it.
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    # Failed logins for one e-mail address, from any address, before its logins pause until
+    # the window ends (the pause always ends: there is no permanent lockout).
+    LOGIN_ACCOUNT_LIMIT = _env("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes")
+    # Registrations per client address; a class registering together shares one address.
+    REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "30 per hour")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+    # (1 behind one nginx). 0 ignores those headers: the client is the socket's peer.
+    TRUSTED_PROXY_HOPS = int(_env("TRUSTED_PROXY_HOPS", "0") or 0)
     API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "30") or 30)
 
     API_TITLE = "Kompeten API"
@@ -129,6 +137,7 @@ class TestConfig(Config):
     KEY_ENCRYPTION_KEY = "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI="
     SQLALCHEMY_DATABASE_URI = database_url(_env("TEST_DATABASE_URL", "sqlite://"))
     RATELIMIT_STORAGE_URI = "memory://"
+    REGISTER_RATE_LIMIT = "1000 per hour"  # the suite registers often; its own test lowers it
     BASE_URL = "http://kompeten.test"
     SERVER_NAME = None
     MAIL_BACKEND = "memory"

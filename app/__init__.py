@@ -43,8 +43,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if issubclass(config_class, ProductionConfig):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops < 0:
+        raise RuntimeError("TRUSTED_PROXY_HOPS must be 0 or more")
+    if hops:
+        # Only then is X-Forwarded-* believed: request.remote_addr, which the rate limits and
+        # the audit log use, becomes the address the trusted proxy saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from app import (
         models,  # noqa: F401  (every model registered before anything uses them)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -34,7 +33,9 @@ babel = Babel()
 
 
 def _client_address() -> str:
-    return get_remote_address() or request.remote_addr or "unknown"
+    """The socket's peer, or the client a trusted proxy names (TRUSTED_PROXY_HOPS): never a
+    header the client itself may set."""
+    return request.remote_addr or "unknown"
 
 
 limiter = Limiter(key_func=_client_address, default_limits=[])

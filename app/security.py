@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request, session
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def local_path(target: str | None) -> str | None:
     """`target` when it is a path on this site, else None: never another host, whatever
-    the spelling (`//host`, `/\\t/host`, `https://host`, backslashes)."""
-    if not target or not target.startswith("/") or "\\" in target:
+    the spelling a browser would normalise (`//host`, `////host`, `/\\host`, `/\t/host`,
+    `https:host`, `javascript:`). Browsers drop tabs and newlines inside a URL and read a
+    backslash as a slash, so any control character, space or backslash refuses the target;
+    what is left must parse as a path alone, starting with exactly one slash."""
+    if not target or len(target) > 2048 or _UNSAFE.search(target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
@@ -25,8 +33,19 @@ def content_security_policy() -> str:
     )
 
 
+def authenticated_request() -> bool:
+    """The request carries a logged-in session (also one just restored from the remember
+    cookie or just logged in) or a bearer token."""
+    return bool(session.get("_user_id")) or "Authorization" in request.headers
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
+    if authenticated_request():
+        # Nothing shown to a signed-in user is kept by the browser or any cache between,
+        # whatever the view set (a download's max-age included).
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

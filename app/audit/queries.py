@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,6 +29,22 @@ CSV_COLUMNS = (
     "after",
     "reason",
 )
+
+
+# How actions are named (`auth.login`), or a prefix of them ending in a dot (`auth.`).
+ACTION_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.?")
+ACTION_MAX_LENGTH = 60
+
+
+def well_formed_action(value: str) -> bool:
+    return len(value) <= ACTION_MAX_LENGTH and ACTION_PATTERN.fullmatch(value) is not None
+
+
+def matches_known_action(value: str, known: Iterable[str]) -> bool:
+    """`value` names a known action, or is a prefix ending in `.` of at least one."""
+    if value.endswith("."):
+        return any(action.startswith(value) for action in known)
+    return value in set(known)
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,7 @@ def events_query(scope_institution_id: int | None, flt: AuditFilter) -> Select[t
             query = query.where(AuditEvent.action == action)
     if flt.since:
         query = query.where(AuditEvent.at >= datetime.combine(flt.since, time.min, tzinfo=UTC))
-    if flt.until:
+    if flt.until and flt.until < date.max:  # the last day there is bounds nothing
         end = datetime.combine(flt.until + timedelta(days=1), time.min, tzinfo=UTC)
         query = query.where(AuditEvent.at < end)
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

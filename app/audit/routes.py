@@ -36,22 +36,25 @@ def _load_filter() -> tuple[AuditFilterForm, AuditFilter, int]:
     return form, flt, form.page.data or 1
 
 
+def _index_page(form: AuditFilterForm, flt: AuditFilter, page: int) -> tuple[str, int]:
+    result = page_of(events_query(audit_scope(current_user), flt), page)
+    args = {} if form.errors else {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
+    status = 200 if not form.errors else 422
+    return render_template("audit/index.html", form=form, page=result, args=args), status
+
+
 @bp.route("/audit")
 @require_roles(*VIEW_ROLES)
 def index():
-    form, flt, page = _load_filter()
-    result = page_of(events_query(audit_scope(current_user), flt), page)
-    args = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
-    status = 200 if not form.errors else 422
-    return render_template("audit/index.html", form=form, page=result, args=args), status
+    return _index_page(*_load_filter())
 
 
 @bp.route("/audit/export.csv")
 @require_roles(*VIEW_ROLES)
 def export_csv():
-    form, flt, _page = _load_filter()
-    if form.errors:
-        abort(422)
+    form, flt, page = _load_filter()
+    if form.errors:  # refused before any row is read: the stream never starts
+        return _index_page(form, flt, page)
     events = in_batches(events_query(audit_scope(current_user), flt))
     filename = f"audit-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(

@@ -1,11 +1,17 @@
 import marshmallow as ma
 
-from app.audit.queries import MAX_PER_PAGE, PER_PAGE
+from app.audit.queries import ACTION_MAX_LENGTH, ACTION_PATTERN, MAX_PER_PAGE, PER_PAGE
 
 
 class AuditQuerySchema(ma.Schema):
     action = ma.fields.String(
-        validate=ma.validate.Length(min=1, max=60),
+        validate=[
+            ma.validate.Length(min=1, max=ACTION_MAX_LENGTH),
+            ma.validate.Regexp(
+                f"^{ACTION_PATTERN.pattern}$",
+                error="Give an action such as auth.login, or a prefix ending in '.'.",
+            ),
+        ],
         metadata={"description": "An action, e.g. `auth.login`, or a prefix ending in `.`"},
     )
     since = ma.fields.Date(metadata={"description": "From this day (UTC), inclusive"})
@@ -14,6 +20,11 @@ class AuditQuerySchema(ma.Schema):
     per_page = ma.fields.Integer(
         load_default=PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )
+
+    @ma.validates_schema
+    def _days_in_order(self, data: dict, **_kwargs: object) -> None:
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ma.ValidationError("The end date is before the start date.", "until")
 
 
 class AuditEventSchema(ma.Schema):

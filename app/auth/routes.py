@@ -18,7 +18,7 @@ from app.auth.forms import (
 )
 from app.auth.models import STAFF_ROLES
 from app.auth.permissions import require_roles
-from app.errors import AppError
+from app.errors import AppError, RateLimited
 from app.extensions import db, limiter
 from app.security import local_path
 
@@ -41,14 +41,19 @@ def _form_error(form, error: AppError) -> None:
         flash(error.message, "error")
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(
+            services.register(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -60,9 +65,8 @@ def register():
             _form_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Kompeten, %(name)s.", name=user.full_name), "success")
-            return redirect(url_for("main.home"))
+            # The same page whether the address was new or known: only its owner learns which.
+            return render_template("auth/register_done.html", email=form.email.data.strip())
     status = 422 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
 
@@ -79,7 +83,11 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except RateLimited as error:
+            form.password.errors = [error.message]
+            return render_template("auth/login.html", form=form), error.status
         if user is None:
             db.session.commit()  # keep the failed-login audit entry
             form.password.errors = [_("The e-mail or password is not correct.")]
@@ -109,17 +117,23 @@ def logout():
     return redirect(url_for("main.home"))
 
 
+def _account_page(status: int = 200, **context: object) -> tuple[str, int]:
+    """The account page; `context` replaces the fresh forms or shows a new token."""
+    page = {
+        "password_form": PasswordForm(),
+        "language_form": LanguageForm(locale=current_user.locale),
+        "token_form": TokenForm(),
+        "revoke_form": EmptyForm(),
+        "new_token": None,
+        **context,
+    }
+    return render_template("auth/account.html", **page), status
+
+
 @bp.route("/account")
 @login_required
 def account():
-    return render_template(
-        "auth/account.html",
-        password_form=PasswordForm(),
-        language_form=LanguageForm(locale=current_user.locale),
-        token_form=TokenForm(),
-        revoke_form=EmptyForm(),
-        new_token=session.pop("new_token", None),
-    )
+    return _account_page()
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -141,14 +155,7 @@ def change_password():
                 _("Your password has been changed. Other sessions have been logged out."), "success"
             )
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html",
-        password_form=form,
-        language_form=LanguageForm(locale=current_user.locale),
-        token_form=TokenForm(),
-        revoke_form=EmptyForm(),
-        new_token=None,
-    ), 422
+    return _account_page(422, password_form=form)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -162,8 +169,9 @@ def create_token():
         current_user, form.name.data, current_app.config["API_TOKEN_DAYS"]
     )
     db.session.commit()
-    session["new_token"] = raw
-    return redirect(url_for("auth.account") + "#tokens")
+    # Shown once, in this answer only: never in the session cookie (signed, not secret)
+    # nor anywhere else the browser keeps it.
+    return _account_page(201, new_token=raw)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -9,14 +9,17 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit.services import record
+from app.auth import throttle
 from app.auth.models import ROLES, SELF_REGISTER_ROLES, STAFF_ROLES, ApiToken, User, UserRole
 from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
 
@@ -94,14 +97,63 @@ def create_user(
     return user
 
 
-def register(*, email: str, password: str, full_name: str, role: str, locale: str) -> User:
+def register(*, email: str, password: str, full_name: str, role: str, locale: str) -> User | None:
+    """A new self-registered account, or None when the e-mail has one already: the caller
+    answers both the same way ("check your e-mail"), so registration never tells whether an
+    address is known. Each case gets its mail: a welcome, or a note to the existing owner."""
     if role not in SELF_REGISTER_ROLES:
         raise ValidationFailed(_("Choose trainee or employer."), details={"role": [role]})
-    user = create_user(
-        email=email, password=password, full_name=full_name, roles=[role], locale=locale
+    try:
+        user = create_user(
+            email=email, password=password, full_name=full_name, roles=[role], locale=locale
+        )
+    except Conflict:
+        owner = user_by_email(normalise_email(email))
+        if owner is not None:  # None only if the account was deleted in between
+            _mail_existing_owner(owner)
+            log.info("registration with the e-mail of user %s: owner told by mail", owner.id)
+        return None
+    _send_mail(
+        user.email,
+        _("Your Kompeten account is ready"),
+        _(
+            "Hello %(name)s,\n\nYour Kompeten account for %(email)s has been created. "
+            "Log in at %(url)s.\n\nIf you did not create it, reply to this message.",
+            name=user.full_name,
+            email=user.email,
+            url=_login_url(),
+        ),
     )
     log.info("user %s registered as %s", user.id, role)
     return user
+
+
+def _send_mail(to: str, subject: str, body: str) -> None:
+    # Imported here: the placement package, where the mail machinery lives, imports this one.
+    from app.placement.mail import send
+
+    send(to, subject, body)
+
+
+def _login_url() -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/login"
+
+
+def _mail_existing_owner(owner: User) -> None:
+    with force_locale(owner.locale):
+        _send_mail(
+            owner.email,
+            _("Someone tried to register with your e-mail address"),
+            _(
+                "Hello %(name)s,\n\nSomeone tried to create a new Kompeten account with "
+                "%(email)s, which already has an account. If it was you, log in at %(url)s. "
+                "If it was not you, you can ignore this message: your account has not "
+                "changed.",
+                name=owner.full_name,
+                email=owner.email,
+                url=_login_url(),
+            ),
+        )
 
 
 def create_staff(
@@ -124,10 +176,22 @@ def create_staff(
 
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None: the same answer, and about the same time,
-    for an unknown e-mail, a wrong password and a deactivated account."""
+    for an unknown e-mail, a wrong password and a deactivated account. Raises RateLimited,
+    before any password is checked, while logins for this address are paused."""
+    until = throttle.paused_until(email)
+    if until is not None:
+        log.warning("login refused: too many failures for one address, paused until %s", until)
+        raise RateLimited(
+            _(
+                "Too many failed logins with this e-mail address. Try again after %(time)s.",
+                time=format_datetime(until, "short"),
+            ),
+            details={"retry_after": until.isoformat()},
+        )
     user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
+        throttle.failed(email)
         record(
             "auth.login_failed",
             actor_email=email[:254],
@@ -138,6 +202,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    throttle.succeeded(email)
     user.last_login_at = utcnow()
     record("auth.login", actor=user, target=user)
     db.session.flush()
@@ -157,6 +222,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password(new, user.email)
     user.password_hash = hash_password(new)
     end_all_sessions(user)
+    revoke_all_tokens(user, actor=user)
     record("auth.password_changed", actor=user, target=user)
 
 
@@ -168,6 +234,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
         raise Forbidden(_("You may not change this account."))
     user.is_active = active
     end_all_sessions(user)
+    revoke_all_tokens(user, actor=admin)  # reactivating never brings old tokens back
     record("staff.active_changed", actor=admin, target=user, after={"is_active": active})
 
 
@@ -223,6 +290,22 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         record("auth.token_revoked", actor=user, target=token, after={"name": token.name})
     db.session.flush()
     return token
+
+
+def revoke_all_tokens(user: User, *, actor: User) -> int:
+    """End every bearer token of `user` still usable (on a password change and a
+    deactivation, as sessions end). Returns how many were revoked."""
+    now = utcnow()
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if revoked:
+        record("auth.tokens_revoked", actor=actor, target=user, after={"count": revoked})
+    db.session.flush()
+    return revoked
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -279,6 +279,7 @@ def file(token: str):
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.public = False  # access is checked per user: no shared cache
     response.cache_control.private = True
     return response
 
