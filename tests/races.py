@@ -13,25 +13,41 @@ from app.extensions import db
 from app.transactions import transaction
 
 
-def race(app: Flask, count: int, work: Callable[[int], Any], timeout: float = 120) -> list[Any]:
-    """Run `work(n)` for n in 0..count-1 in as many threads at once. Each thread's work is
-    one transaction, committed when it returns and rolled back when it raises. Returns what
-    each returned, or the exception it raised, in thread order."""
-    results: list[Any] = [None] * count
-    barrier = threading.Barrier(count)
+def race(app: Flask, count: int, work: Callable[[int], Any]) -> list[Any]:
+    """Run `work(n)` for n in 0..count-1 in as many threads at once, each in a request
+    context of its own. Each thread's work is one transaction, committed when it returns and
+    rolled back when it raises. Returns what each returned, or the exception it raised, in
+    thread order."""
 
-    def run(n: int) -> None:
-        with app.app_context():
+    def run(n: int) -> Any:
+        with app.test_request_context():
             try:
-                barrier.wait(timeout=30)
                 with transaction():
-                    results[n] = work(n)
-            except BaseException as error:  # handed to the test, which asserts on it
-                results[n] = error
+                    return work(n)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    return _released_together(count, run)
+
+
+def race_requests(app: Flask, count: int, send: Callable[[int, Any], Any]) -> list[Any]:
+    """Send `send(n, client)` from as many threads at once, each with a test client of its
+    own and no context pushed (the request makes its own). Returns the responses in order."""
+    return _released_together(count, lambda n: send(n, app.test_client()))
+
+
+def _released_together(count: int, run: Callable[[int], Any], timeout: float = 120) -> list[Any]:
+    results: list[Any] = [None] * count
+    barrier = threading.Barrier(count)
+
+    def go(n: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[n] = run(n)
+        except BaseException as error:  # handed to the test, which asserts on it
+            results[n] = error
+
+    threads = [threading.Thread(target=go, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

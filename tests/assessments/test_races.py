@@ -126,11 +126,11 @@ def test_concurrent_saves_keep_the_newest(app, pg_world):
 
 
 def test_concurrent_banks_of_one_name_make_one(app, pg_world):
-    def create():
+    def create(_n: int):
         user = db.session.get(User, pg_world.instructor.id)
         return banks.create_bank(user, db.session.get(Course, pg_world.course_id), "Bank Juni").id
 
-    results = _race(app, create)
+    results = race(app, THREADS, create)
     assert sorted(map(type, results), key=str) == [Conflict] * (THREADS - 1) + [int], results
     with app.app_context():
         named = select(func.count()).where(QuestionBank.name == "Bank Juni")

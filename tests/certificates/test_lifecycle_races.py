@@ -4,9 +4,7 @@ certificate through the API give exactly one 200 and one audit row; the nine oth
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +19,7 @@ from app.extensions import db
 from app.institutions.models import Institution
 from tests.certificates.conftest import build_course, complete
 from tests.conftest import backend
+from tests.races import race_requests
 
 pytestmark = pytest.mark.postgres_only
 
@@ -68,23 +67,6 @@ def _certificate(app, suspended: bool = False) -> tuple[int, list[dict[str, str]
         return cert.id, [{"Authorization": f"Bearer {raw}"} for raw in raws]
 
 
-def _race(app, url: str, headers: list[dict[str, str]]) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
-    responses: list[Any] = []
-
-    def run(n: int) -> None:
-        client = app.test_client()
-        barrier.wait(timeout=30)
-        responses.append(client.post(url, json={"reason": "race"}, headers=headers[n]))
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return responses
-
-
 def _audit_rows(app, action: str) -> int:
     with app.app_context():
         return db.session.scalar(
@@ -105,7 +87,12 @@ def test_ten_simultaneous_transitions_give_one_success_and_nine_conflicts(
     app, committed_db, action, suspended, code
 ):
     cert_id, headers = _certificate(app, suspended=suspended)
-    responses = _race(app, f"/api/v1/certificates/{cert_id}/{action}", headers)
+    url = f"/api/v1/certificates/{cert_id}/{action}"
+    responses = race_requests(
+        app,
+        THREADS,
+        lambda n, client: client.post(url, json={"reason": "race"}, headers=headers[n]),
+    )
 
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200] + [409] * (THREADS - 1)

@@ -4,7 +4,6 @@ race for the name (PostgreSQL, real threads)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.institutions.models import Institution
 from tests.conftest import backend
+from tests.races import race
 
 THREADS = 6
 
@@ -105,30 +105,6 @@ def committed_course(app, committed_db):
         return course.id, instructor.id, [c.id for c in cohorts]
 
 
-def _race(app, work) -> list[object]:
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = []
-
-    def run(n: int) -> None:
-        with app.test_request_context():
-            barrier.wait()
-            try:
-                results.append(work(n))
-                db.session.commit()
-            except Exception as error:
-                db.session.rollback()
-                results.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_racing_renames_give_one_cohort_the_name(app, committed_course):
     course_id, user_id, cohort_ids = committed_course
 
@@ -137,7 +113,7 @@ def test_racing_renames_give_one_cohort_the_name(app, committed_course):
         cohort = enrolment.get_cohort(course, cohort_ids[n])
         return enrolment.update_cohort(user, cohort, name="Angkatan Juni").name
 
-    results = _race(app, rename)
+    results = race(app, THREADS, rename)
     assert sorted(map(type, results), key=str) == [Conflict] * (THREADS - 1) + [str], results
     with app.app_context():
         taken = select(func.count()).where(Cohort.name == "Angkatan Juni")
@@ -154,7 +130,7 @@ def test_racing_creations_make_one_cohort(app, committed_course):
             user, course, name="Angkatan Juli", starts_on=today, ends_on=today
         ).id
 
-    results = _race(app, create)
+    results = race(app, THREADS, create)
     assert sorted(map(type, results), key=str) == [Conflict] * (THREADS - 1) + [int], results
     with app.app_context():
         taken = select(func.count()).where(Cohort.name == "Angkatan Juli")
