@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from app.placement.models.counselling import READINESS, ROUTES
 from app.placement.models.employers import APPLICATION_STATUSES
-from app.placement.models.profile import PROFILE_ITEMS
+from app.placement.models.profile import CONSENT_ITEMS
 from app.placement.models.survey import EMPLOYMENT_STATUSES, WAGE_BANDS
 
 V = ma.validate
@@ -24,7 +24,7 @@ class ProfileSchema(ma.Schema):
     abroad_countries = ma.fields.List(ma.fields.String(validate=V.Length(equal=2)))
     languages = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     consents = ma.fields.Dict(
-        keys=ma.fields.String(validate=V.OneOf(PROFILE_ITEMS)), values=ma.fields.Boolean()
+        keys=ma.fields.String(validate=V.OneOf(CONSENT_ITEMS)), values=ma.fields.Boolean()
     )
     open_to_offers = ma.fields.Boolean()
 
@@ -108,8 +108,12 @@ class ExplanationSchema(ma.Schema):
 
 class CandidateMatchSchema(ma.Schema):
     rank = ma.fields.Integer()
-    user_id = ma.fields.Integer()
-    name = ma.fields.String()
+    user_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "null unless applied or consented to name"}
+    )
+    name = ma.fields.String(
+        allow_none=True, metadata={"description": "null unless applied or consented to name"}
+    )
     applied = ma.fields.Boolean()
     application_id = ma.fields.Integer(allow_none=True)
     status = ma.fields.String(allow_none=True)

@@ -176,7 +176,9 @@ def test_states_move_in_order_and_a_hire_records_a_placement(app, client, applie
 
 def test_employer_web_page_ranks_and_explains(client_as, applied, pf, make_user):
     consenting = make_user("trainee", full_name="Sari Setuju")
-    pf.profile(consenting, open_to_offers=True, consents={"skills": True}, skills="Las")
+    pf.profile(
+        consenting, open_to_offers=True, consents={"name": True, "skills": True}, skills="Las"
+    )
     pf.certificate(consenting, pf.course(units=(R1,)))
     hidden = make_user("trainee", full_name="Tono Tertutup")
     pf.certificate(hidden, pf.course(units=(R1, R2, P1)))
