@@ -5,7 +5,8 @@ what is overdue. Every rule that two requests can race on is held by the databas
   assessment and user) and UNIQUE (assessment, user, number) make a racing second start fail,
   and it then returns the attempt the first one made;
 - save locks the attempt row (SELECT ... FOR UPDATE on PostgreSQL), so it serialises with
-  submit, then upserts the answer only if its sequence number is newer than the stored one;
+  submit, then upserts the answer only if its sequence number is newer than the stored one
+  (the same number with another value is refused with 409 seq_conflict);
 - submit is a conditional UPDATE ... WHERE status = 'in_progress': only one caller grades.
 """
 
@@ -200,7 +201,9 @@ def save_answer(
     user: Any, attempt_id: int, question_id: int, value: Any, seq: int
 ) -> tuple[Answer, bool]:
     """Keep an answer unless a newer one (higher seq) is already stored.
-    -> (the stored answer, whether this save was applied)."""
+    -> (the stored answer, whether this save was applied). The same seq again with the same
+    value is a harmless resend (applied); with a different value it is a Conflict naming the
+    stored seq and value, never silently dropped."""
     attempt = _own(user, attempt_id, lock=True)
     if not attempt.in_progress:
         raise Conflict(_("This attempt has already been submitted."), code="attempt_closed")
@@ -231,6 +234,12 @@ def save_answer(
         .where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
         .execution_options(populate_existing=True)
     ).one()
+    if answer.seq == seq and answer.value != value:
+        raise Conflict(
+            _("Another answer was already saved with this sequence number; send a newer one."),
+            code="seq_conflict",
+            details={"seq": answer.seq, "value": answer.value},
+        )
     return answer, answer.seq == seq
 
 

@@ -74,7 +74,12 @@ class AnswerInSchema(ma.Schema):
 class AnswerSavedSchema(ma.Schema):
     question_id = fields.Integer()
     seq = fields.Integer(metadata={"description": "The sequence number now stored"})
-    applied = fields.Boolean(metadata={"description": "False when a newer answer was kept"})
+    applied = fields.Boolean(
+        metadata={
+            "description": "True when the stored answer is the one sent (also on a resend of"
+            " the same seq and value); false when a newer answer was kept"
+        }
+    )
     saved_at = fields.DateTime()
 
 

@@ -240,3 +240,55 @@ def test_assessment_settings_are_checked(app, client, world, token_for):
         url, json={"title": "Kuis 1", "bank_id": world.bank_id, "published": True}, headers=headers
     )
     assert good.status_code == 201 and good.get_json()["kind"] == "quiz"
+
+
+def _saved(app, attempt_id: int, question_id: int) -> tuple[object, int]:
+    with app.app_context():
+        answer = db.session.scalar(
+            select(Answer).where(Answer.attempt_id == attempt_id, Answer.question_id == question_id)
+        )
+        return answer.value, answer.seq
+
+
+def test_the_same_seq_with_another_value_is_a_conflict_that_names_the_stored_answer(
+    app, client, world, token_for
+):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    qid = world.question_ids[2]  # numeric
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{qid}"
+    assert client.put(url, json={"value": "4", "seq": 2}, headers=headers).status_code == 200
+    conflict = client.put(url, json={"value": "5", "seq": 2}, headers=headers)
+    assert conflict.status_code == 409
+    error = conflict.get_json()["error"]
+    assert error["code"] == "seq_conflict"
+    assert error["details"] == {"seq": 2, "value": 4}
+    assert _saved(app, attempt["id"], qid) == (4, 2)
+
+
+def test_the_same_seq_with_the_same_value_is_an_idempotent_resend(app, client, world, token_for):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    qid = world.question_ids[2]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{qid}"
+    first = client.put(url, json={"value": "4", "seq": 2}, headers=headers)
+    again = client.put(url, json={"value": "4", "seq": 2}, headers=headers)
+    assert again.status_code == 200
+    assert again.get_json()["applied"] is True and again.get_json()["seq"] == 2
+    assert again.get_json()["saved_at"] == first.get_json()["saved_at"]
+    assert _saved(app, attempt["id"], qid) == (4, 2)
+
+
+def test_an_older_seq_is_not_applied_and_says_so(app, client, world, token_for):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    qid = world.question_ids[2]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{qid}"
+    client.put(url, json={"value": "4", "seq": 3}, headers=headers)
+    older = client.put(url, json={"value": "7", "seq": 2}, headers=headers)
+    assert older.status_code == 200
+    assert older.get_json()["applied"] is False and older.get_json()["seq"] == 3
+    assert _saved(app, attempt["id"], qid) == (4, 3)
+    newer = client.put(url, json={"value": "7", "seq": 4}, headers=headers)
+    assert newer.get_json()["applied"] is True
+    assert _saved(app, attempt["id"], qid) == (7, 4)
