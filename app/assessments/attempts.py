@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from app.assessments import permissions as perm
 from app.assessments.grading import after_grading, grade_attempt, questions_of
 from app.assessments.models import Answer, Assessment, Attempt, Question, question_units
 from app.assessments.questions import AnswerError, registry
+from app.assessments.questions.values import item_token
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -197,10 +199,24 @@ def submit_attempt(user: Any, attempt_id: int) -> tuple[Attempt, bool]:
     return _finish(attempt_id, "trainee")
 
 
+def item_tokens(attempt: Attempt, question: Question) -> Callable[[str], str]:
+    """The ids a learner sees for the items (choices) of one question in one attempt."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    scope = f"attempt:{attempt.id}:{attempt.seed}:question:{question.id}"
+    return lambda item_id: item_token(secret, scope, item_id)
+
+
+def shown_answer(attempt: Attempt, question: Question, value: Any) -> Any:
+    """A stored answer as the learner sees it (choice ids as their tokens)."""
+    qtype = registry.get(question.type_key)
+    return qtype.mask_answer(question.definition, value, item_tokens(attempt, question))
+
+
 def save_answer(
     user: Any, attempt_id: int, question_id: int, value: Any, seq: int
 ) -> tuple[Answer, bool]:
-    """Keep an answer unless a newer one (higher seq) is already stored.
+    """Keep an answer unless a newer one (higher seq) is already stored. `value` names
+    choices by the tokens the learner was shown (see `item_tokens`).
     -> (the stored answer, whether this save was applied). The same seq again with the same
     value is a harmless resend (applied); with a different value it is a Conflict naming the
     stored seq and value, never silently dropped."""
@@ -222,8 +238,10 @@ def save_answer(
         )
     question = db.session.get(Question, question_id)
     if value is not None:
+        qtype = registry.get(question.type_key)
         try:
-            value = registry.get(question.type_key).validate_answer(question.definition, value)
+            value = qtype.unmask_answer(question.definition, value, item_tokens(attempt, question))
+            value = qtype.validate_answer(question.definition, value)
         except AnswerError as error:
             raise ValidationFailed(
                 _("The answer does not fit this question."), details={"value": [str(error)]}
@@ -238,7 +256,7 @@ def save_answer(
         raise Conflict(
             _("Another answer was already saved with this sequence number; send a newer one."),
             code="seq_conflict",
-            details={"seq": answer.seq, "value": answer.value},
+            details={"seq": answer.seq, "value": shown_answer(attempt, question, answer.value)},
         )
     return answer, answer.seq == seq
 

@@ -12,6 +12,7 @@ from app.assessments.models import Answer, Assessment, Attempt, Question
 from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
+from tests.assessments.conftest import choice_token, token_of
 from tests.conftest import count_rows
 
 GIFT = """
@@ -33,8 +34,10 @@ def test_attempt_from_start_to_result(client, world, token_for):
     body = started.get_json()
     assert body["deadline"] and body["now"] and len(body["questions"]) == 3
     assert _start(client, world, headers).status_code == 200  # the same attempt back
-    answers = {"single_choice": "a", "true_false": True, "numeric": "4"}
+    answers = {"true_false": True, "numeric": "4"}
     for question in body["questions"]:
+        if question["type"] == "single_choice":
+            answers["single_choice"] = choice_token(question, "cp")
         saved = client.put(
             f"/api/v1/attempts/{body['id']}/answers/{question['id']}",
             json={"value": answers[question["type"]], "seq": 1},
@@ -79,7 +82,7 @@ def test_late_answer_is_refused_and_attempt_graded(app, client, world, token_for
     qid = world.question_ids[0]
     client.put(
         f"/api/v1/attempts/{attempt['id']}/answers/{qid}",
-        json={"value": "a", "seq": 1},
+        json={"value": token_of(app, attempt["id"], qid, "a"), "seq": 1},
         headers=headers,
     )
     with app.app_context():
@@ -143,7 +146,7 @@ def test_correcting_a_key_regrades_and_audits(app, client, world, token_for):
     qid = world.question_ids[0]
     client.put(
         f"/api/v1/attempts/{attempt['id']}/answers/{qid}",
-        json={"value": "b", "seq": 1},
+        json={"value": token_of(app, attempt["id"], qid, "b"), "seq": 1},
         headers=trainee,
     )
     client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=trainee)
@@ -211,8 +214,10 @@ def test_assign_assessor_and_results_by_unit(app, client, world, token_for, make
     assert count_rows(app, AssessorAssignment) == before
     trainee = token_for(world.trainee)
     attempt = _start(client, world, trainee).get_json()
-    answers = {"single_choice": "a", "true_false": True, "numeric": 4}
+    answers = {"true_false": True, "numeric": 4}
     for question in attempt["questions"]:
+        if question["type"] == "single_choice":
+            answers["single_choice"] = choice_token(question, "cp")
         client.put(
             f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
             json={"value": answers[question["type"]], "seq": 1},

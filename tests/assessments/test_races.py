@@ -15,7 +15,7 @@ from app.assessments.models import Answer, Assessment, Attempt
 from app.auth.models import User, UserRole
 from app.extensions import db
 from app.institutions.models import Institution
-from tests.assessments.conftest import build_world
+from tests.assessments.conftest import build_world, save_as_learner
 from tests.conftest import backend
 
 THREADS = 6
@@ -137,7 +137,7 @@ def test_concurrent_saves_keep_the_newest(app, pg_world):
             seq = next(counter)
         user = db.session.get(User, pg_world.trainee.id)
         value = "a" if seq == THREADS else "b"
-        return svc.save_answer(user, attempt_id, qid, value, seq)[0].seq
+        return save_as_learner(user, attempt_id, qid, value, seq)[0].seq
 
     results = _race(app, save)
     assert all(isinstance(r, int) for r in results), results
