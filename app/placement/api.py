@@ -47,7 +47,7 @@ class Profile(MethodView):
         return profile
 
     @blp.doc(security=BEARER)
-    @blp.arguments(s.ProfileSchema)
+    @blp.arguments(s.ProfileSchema, required=False)
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a trainee")
@@ -156,7 +156,7 @@ class VacancyMatches(MethodView):
 @blp.route("/vacancies/<int:vacancy_id>/applications")
 class Apply(MethodView):
     @blp.doc(security=BEARER)
-    @blp.arguments(s.ApplyInSchema)
+    @blp.arguments(s.ApplyInSchema, required=False)
     @blp.response(201, s.ApplicationSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such open vacancy")

@@ -297,3 +297,18 @@ def test_an_older_seq_is_not_applied_and_says_so(app, client, world, token_for):
     newer = client.put(url, json={"value": "7", "seq": 4}, headers=headers)
     assert newer.get_json()["applied"] is True
     assert _saved(app, attempt["id"], qid) == (7, 4)
+
+
+def test_an_integer_past_its_column_is_a_422_naming_the_field(app, client, world, token_for):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{world.question_ids[2]}"
+    before = count_rows(app, Answer)
+    for seq in (2**31, 2**63):
+        response = client.put(url, json={"value": "4", "seq": seq}, headers=headers)
+        assert response.status_code == 422, seq
+        error = response.get_json()["error"]
+        assert error["code"] == "validation_failed" and list(error["details"]["json"]) == ["seq"]
+    assert count_rows(app, Answer) == before
+    largest = client.put(url, json={"value": "4", "seq": 2**31 - 1}, headers=headers)
+    assert largest.status_code == 200 and largest.get_json()["seq"] == 2**31 - 1

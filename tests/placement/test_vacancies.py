@@ -224,3 +224,17 @@ def test_pages_speak_english_on_request(client_as, applied):
     client.post("/language", data={"locale": "en"})
     page = client.get(f"/placement/vacancies/{applied['vacancy'].id}").get_data(as_text=True)
     assert "Required competency units" in page and "Send my application" in page
+
+
+def test_openings_past_a_32_bit_column_are_refused_and_nothing_is_written(
+    app, client, employer, token_for
+):
+    before = count_rows(app, Vacancy)
+    response = client.post(
+        "/api/v1/placement/vacancies",
+        json={"title": "Operator", "closes_on": closes(), "openings": 2**31},
+        headers=token_for(employer.owner),
+    )
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["details"]["json"]) == ["openings"]
+    assert count_rows(app, Vacancy) == before
