@@ -63,3 +63,17 @@ def test_a_body_is_documented_as_required_exactly_when_it_has_a_required_field(c
             if bool(body.get("required")) != bool(_required_fields(spec, body)):
                 wrong.append(f"{method.upper()} {path}")
     assert wrong == []
+
+
+def test_an_absent_body_with_required_fields_is_a_422_naming_them(client, db):
+    for extra in ({}, {"data": "", "content_type": "application/json"}):
+        response = client.post("/api/v1/auth/tokens", **extra)
+        assert response.status_code == 422
+        error = response.get_json()["error"]
+        assert error["code"] == "validation_failed"
+        assert error["details"] == {
+            "json": {
+                "email": ["Missing data for required field."],
+                "password": ["Missing data for required field."],
+            }
+        }
