@@ -157,3 +157,23 @@ def test_the_name_consent_is_saved_from_the_api(client, make_user, token_for):
     )
     assert response.status_code == 200
     assert response.json["consents"]["name"] is True
+
+
+def test_place_and_sector_count_only_with_their_consent(app, pf, make_user, client, token_for):
+    seeker = make_user("trainee")
+    pf.certificate(seeker, pf.course(units=(R1,)))
+    pf.profile(
+        seeker, open_to_offers=True, consents={}, city="Garut", desired_sectors=["manufaktur"]
+    )
+    owner = make_user("employer")
+    vacancy = pf.vacancy(pf.company(owner), (R1,), city="Garut", sector="manufaktur")
+    [row] = client.get(_url(vacancy), headers=token_for(owner)).json
+    assert (row["explanation"]["place"], row["explanation"]["sector"]) == (0, 0)
+    with app.app_context():
+        profile = db.session.scalar(
+            select(JobSeekerProfile).where(JobSeekerProfile.user_id == seeker.id)
+        )
+        profile.consents = {"location": True, "sectors": True}
+        db.session.commit()
+    [row] = client.get(_url(vacancy), headers=token_for(owner)).json
+    assert (row["explanation"]["place"], row["explanation"]["sector"]) == (2, 1)

@@ -3,7 +3,7 @@ then rank with the pure functions of app.placement.matching."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -69,8 +69,22 @@ class CandidateMatch:
     name: str | None
 
 
+def _consented_spec(uid: int, units: set[str], profile: JobSeekerProfile | None) -> SeekerSpec:
+    """What an employer's ranking may use: place and sectors only with their consent, since
+    the explanation says whether they match."""
+    spec = seeker_spec(uid, units, profile)
+    if profile is None:
+        return spec
+    located = profile.consented("location")
+    return replace(
+        spec,
+        city=spec.city if located else "",
+        province=spec.province if located else "",
+        sectors=spec.sectors if profile.consented("sectors") else frozenset(),
+    )
+
+
 def _consented_units(
-    uid: int,
     application: Application | None,
     profile: JobSeekerProfile | None,
     valid: dict[str, list[verified.CertificateRef]],
@@ -112,9 +126,9 @@ def matches_for_vacancy(viewer: User, vacancy: Vacancy) -> list[CandidateMatch]:
     units = verified.units_by_user(user_ids)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     specs = [
-        seeker_spec(
+        _consented_spec(
             uid,
-            _consented_units(uid, applications.get(uid), profiles.get(uid), units[uid]),
+            _consented_units(applications.get(uid), profiles.get(uid), units[uid]),
             profiles.get(uid),
         )
         for uid in user_ids
