@@ -311,13 +311,23 @@ class AttemptAnswer(MethodView):
     @attempts_blp.response(200, AnswerSavedSchema)
     @attempts_blp.alt_response(401, description="No valid token")
     @attempts_blp.alt_response(404, description="No such attempt of yours")
-    @attempts_blp.alt_response(409, description="Submitted, or time is up (code time_up)")
+    @attempts_blp.alt_response(
+        409,
+        description="Submitted, time is up (code time_up), or this seq already holds another"
+        " value (code seq_conflict; details give the stored seq and value)",
+    )
     @attempts_blp.alt_response(
         422, description="Not a question of the attempt, or wrong answer type"
     )
     @token_required("trainee")
     def put(self, body: dict, attempt_id: int, question_id: int):
-        """Save one answer idempotently: an older `seq` never overwrites a newer one."""
+        """Save one answer idempotently.
+
+        A newer `seq` replaces the stored answer (`applied: true`); the same `seq` with the
+        same value is a harmless resend (`applied: true`); an older `seq` changes nothing
+        (`applied: false`, with the stored `seq`); the same `seq` with a different value is
+        refused with 409 `seq_conflict`, nothing written, and `details` give the stored `seq`
+        and `value`: send the answer again with a higher `seq`."""
         try:
             answer, applied = attempt_services.save_answer(
                 current_api_user(), attempt_id, question_id, body["value"], body["seq"]

@@ -5,7 +5,8 @@ what is overdue. Every rule that two requests can race on is held by the databas
   assessment and user) and UNIQUE (assessment, user, number) make a racing second start fail,
   and it then returns the attempt the first one made;
 - save locks the attempt row (SELECT ... FOR UPDATE on PostgreSQL), so it serialises with
-  submit, then upserts the answer only if its sequence number is newer than the stored one;
+  submit, then upserts the answer only if its sequence number is newer than the stored one
+  (the same number with another value is refused with 409 seq_conflict);
 - submit is a conditional UPDATE ... WHERE status = 'in_progress': only one caller grades.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +30,7 @@ from app.assessments import permissions as perm
 from app.assessments.grading import after_grading, grade_attempt, questions_of
 from app.assessments.models import Answer, Assessment, Attempt, Question, question_units
 from app.assessments.questions import AnswerError, registry
+from app.assessments.questions.values import item_token
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -196,11 +199,27 @@ def submit_attempt(user: Any, attempt_id: int) -> tuple[Attempt, bool]:
     return _finish(attempt_id, "trainee")
 
 
+def item_tokens(attempt: Attempt, question: Question) -> Callable[[str], str]:
+    """The ids a learner sees for the items (choices) of one question in one attempt."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    scope = f"attempt:{attempt.id}:{attempt.seed}:question:{question.id}"
+    return lambda item_id: item_token(secret, scope, item_id)
+
+
+def shown_answer(attempt: Attempt, question: Question, value: Any) -> Any:
+    """A stored answer as the learner sees it (choice ids as their tokens)."""
+    qtype = registry.get(question.type_key)
+    return qtype.mask_answer(question.definition, value, item_tokens(attempt, question))
+
+
 def save_answer(
     user: Any, attempt_id: int, question_id: int, value: Any, seq: int
 ) -> tuple[Answer, bool]:
-    """Keep an answer unless a newer one (higher seq) is already stored.
-    -> (the stored answer, whether this save was applied)."""
+    """Keep an answer unless a newer one (higher seq) is already stored. `value` names
+    choices by the tokens the learner was shown (see `item_tokens`).
+    -> (the stored answer, whether this save was applied). The same seq again with the same
+    value is a harmless resend (applied); with a different value it is a Conflict naming the
+    stored seq and value, never silently dropped."""
     attempt = _own(user, attempt_id, lock=True)
     if not attempt.in_progress:
         raise Conflict(_("This attempt has already been submitted."), code="attempt_closed")
@@ -219,8 +238,10 @@ def save_answer(
         )
     question = db.session.get(Question, question_id)
     if value is not None:
+        qtype = registry.get(question.type_key)
         try:
-            value = registry.get(question.type_key).validate_answer(question.definition, value)
+            value = qtype.unmask_answer(question.definition, value, item_tokens(attempt, question))
+            value = qtype.validate_answer(question.definition, value)
         except AnswerError as error:
             raise ValidationFailed(
                 _("The answer does not fit this question."), details={"value": [str(error)]}
@@ -231,6 +252,12 @@ def save_answer(
         .where(Answer.attempt_id == attempt.id, Answer.question_id == question_id)
         .execution_options(populate_existing=True)
     ).one()
+    if answer.seq == seq and answer.value != value:
+        raise Conflict(
+            _("Another answer was already saved with this sequence number; send a newer one."),
+            code="seq_conflict",
+            details={"seq": answer.seq, "value": shown_answer(attempt, question, answer.value)},
+        )
     return answer, answer.seq == seq
 
 

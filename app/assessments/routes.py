@@ -99,7 +99,7 @@ def _save_from_form(attempt: Attempt) -> list[str]:
         current = stored.get(question_id)
         if value is None and (current is None or current.value is None):
             continue
-        if current is not None and current.value == value:
+        if current is not None and svc.shown_answer(attempt, question, current.value) == value:
             continue
         seq = (current.seq if current else 0) + 1
         try:

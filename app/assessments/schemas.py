@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.assessments.models import GRADING_METHODS, KINDS, REVIEW_WHEN
+from app.schemas_common import Int32
 
 
 class ChoiceViewSchema(ma.Schema):
@@ -16,8 +17,8 @@ class ChoiceViewSchema(ma.Schema):
 
 
 class LearnerQuestionSchema(ma.Schema):
-    id = fields.Integer()
-    position = fields.Integer()
+    id = Int32()
+    position = Int32()
     type = fields.String()
     stem_html = fields.String()
     points = fields.Float()
@@ -25,7 +26,7 @@ class LearnerQuestionSchema(ma.Schema):
     prompts = fields.List(fields.Nested(ChoiceViewSchema), allow_none=True)
     options = fields.List(fields.Nested(ChoiceViewSchema), allow_none=True)
     answer = fields.Raw(allow_none=True, metadata={"description": "Your saved answer"})
-    seq = fields.Integer(metadata={"description": "Sequence number of the saved answer"})
+    seq = Int32(metadata={"description": "Sequence number of the saved answer"})
 
 
 class UnitResultSchema(ma.Schema):
@@ -53,44 +54,49 @@ class ResultSchema(ma.Schema):
 
 
 class AttemptSchema(ma.Schema):
-    id = fields.Integer()
-    assessment_id = fields.Integer()
+    id = Int32()
+    assessment_id = Int32()
     title = fields.String()
-    number = fields.Integer()
+    number = Int32()
     status = fields.String()
     started_at = fields.DateTime()
     deadline = fields.DateTime(allow_none=True)
     now = fields.DateTime(metadata={"description": "The server's clock"})
-    grace_seconds = fields.Integer()
+    grace_seconds = Int32()
     questions = fields.List(fields.Nested(LearnerQuestionSchema))
     result = fields.Nested(ResultSchema)
 
 
 class AnswerInSchema(ma.Schema):
     value = fields.Raw(required=True, allow_none=True)
-    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    seq = Int32(required=True, strict=True, validate=validate.Range(min=1))
 
 
 class AnswerSavedSchema(ma.Schema):
-    question_id = fields.Integer()
-    seq = fields.Integer(metadata={"description": "The sequence number now stored"})
-    applied = fields.Boolean(metadata={"description": "False when a newer answer was kept"})
+    question_id = Int32()
+    seq = Int32(metadata={"description": "The sequence number now stored"})
+    applied = fields.Boolean(
+        metadata={
+            "description": "True when the stored answer is the one sent (also on a resend of"
+            " the same seq and value); false when a newer answer was kept"
+        }
+    )
     saved_at = fields.DateTime()
 
 
 class AssessmentSchema(ma.Schema):
-    id = fields.Integer()
-    course_id = fields.Integer()
-    module_id = fields.Integer(allow_none=True)
+    id = Int32()
+    course_id = Int32()
+    module_id = Int32(allow_none=True)
     title = fields.String()
     kind = fields.String()
     required = fields.Boolean()
     published = fields.Boolean()
     pass_mark = fields.Float()
-    time_limit_minutes = fields.Integer(allow_none=True)
+    time_limit_minutes = Int32(allow_none=True)
     opens_at = fields.DateTime(allow_none=True)
     closes_at = fields.DateTime(allow_none=True)
-    max_attempts = fields.Integer(allow_none=True)
+    max_attempts = Int32(allow_none=True)
     grading_method = fields.String()
     review_marks = fields.String()
     review_answers = fields.String()
@@ -98,22 +104,22 @@ class AssessmentSchema(ma.Schema):
 
 
 class DrawRuleSchema(ma.Schema):
-    unit_id = fields.Integer(required=True)
-    count = fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+    unit_id = Int32(required=True)
+    count = Int32(required=True, validate=validate.Range(min=1, max=200))
 
 
 class AssessmentInSchema(ma.Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(load_default="quiz", validate=validate.OneOf(KINDS))
-    module_id = fields.Integer(allow_none=True)
-    bank_id = fields.Integer(allow_none=True)
+    module_id = Int32(allow_none=True)
+    bank_id = Int32(allow_none=True)
     required = fields.Boolean(load_default=True)
     published = fields.Boolean(load_default=False)
     pass_mark = fields.Float(load_default=70.0, validate=validate.Range(min=0, max=100))
-    time_limit_minutes = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=1440))
+    time_limit_minutes = Int32(allow_none=True, validate=validate.Range(min=1, max=1440))
     opens_at = fields.AwareDateTime(allow_none=True)
     closes_at = fields.AwareDateTime(allow_none=True)
-    max_attempts = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=100))
+    max_attempts = Int32(allow_none=True, validate=validate.Range(min=1, max=100))
     grading_method = fields.String(load_default="highest", validate=validate.OneOf(GRADING_METHODS))
     draw = fields.List(fields.Nested(DrawRuleSchema), load_default=list)
     shuffle_questions = fields.Boolean(load_default=True)
@@ -123,36 +129,36 @@ class AssessmentInSchema(ma.Schema):
     review_feedback = fields.String(
         load_default="after_close", validate=validate.OneOf(REVIEW_WHEN)
     )
-    requires_id = fields.Integer(allow_none=True)
+    requires_id = Int32(allow_none=True)
 
 
 class QuestionInSchema(ma.Schema):
     type = fields.String(required=True)
     name = fields.String(load_default="", validate=validate.Length(max=255))
     definition = fields.Dict(required=True)
-    unit_ids = fields.List(fields.Integer(), load_default=list)
+    unit_ids = fields.List(Int32(), load_default=list)
 
 
 class QuestionUpdateSchema(ma.Schema):
     definition = fields.Dict(required=True)
-    unit_ids = fields.List(fields.Integer(), load_default=None, allow_none=True)
+    unit_ids = fields.List(Int32(), load_default=None, allow_none=True)
 
 
 class QuestionSchema(ma.Schema):
     """For authors only: includes the key."""
 
-    id = fields.Integer()
-    bank_id = fields.Integer()
+    id = Int32()
+    bank_id = Int32()
     type_key = fields.String(data_key="type")
     name = fields.String()
     definition = fields.Dict()
-    version = fields.Integer()
+    version = Int32()
     updated_at = fields.DateTime()
     unit_codes = fields.Function(lambda q: [unit.code for unit in q.units])
 
 
 class ImportErrorSchema(ma.Schema):
-    line_or_index = fields.Integer()
+    line_or_index = Int32()
     message = fields.String()
 
 
@@ -162,9 +168,9 @@ class ImportInSchema(ma.Schema):
 
 
 class ImportResultSchema(ma.Schema):
-    imported = fields.Integer()
+    imported = Int32()
     dry_run = fields.Boolean()
-    question_ids = fields.List(fields.Integer())
+    question_ids = fields.List(Int32())
     errors = fields.List(fields.Nested(ImportErrorSchema))
 
 
@@ -174,8 +180,8 @@ class ManualGradeInSchema(ma.Schema):
 
 
 class JudgementInSchema(ma.Schema):
-    enrollment_id = fields.Integer(required=True)
-    unit_id = fields.Integer(required=True)
+    enrollment_id = Int32(required=True)
+    unit_id = Int32(required=True)
     result = fields.String(required=True, validate=validate.OneOf(("K", "BK")))
     evidence = fields.String(required=True, validate=validate.Length(min=1, max=10000))
     judged_on = fields.Date(required=True)
@@ -183,11 +189,11 @@ class JudgementInSchema(ma.Schema):
 
 
 class JudgementSchema(ma.Schema):
-    id = fields.Integer()
-    enrollment_id = fields.Integer()
+    id = Int32()
+    enrollment_id = Int32()
     unit_code = fields.Function(lambda j: j.unit.code)
-    round = fields.Integer()
-    supersedes_id = fields.Integer(allow_none=True)
+    round = Int32()
+    supersedes_id = Int32(allow_none=True)
     result = fields.String()
     evidence = fields.String()
     judged_on = fields.Date()
@@ -200,25 +206,25 @@ class AppealInSchema(ma.Schema):
 
 
 class AppealSchema(ma.Schema):
-    id = fields.Integer()
-    judgement_id = fields.Integer()
+    id = Int32()
+    judgement_id = Int32()
     reason = fields.String()
     created_at = fields.DateTime()
-    resolved_by_id = fields.Integer(allow_none=True)
+    resolved_by_id = Int32(allow_none=True)
 
 
 class ItemStatSchema(ma.Schema):
-    question_id = fields.Integer()
+    question_id = Int32()
     name = fields.String()
-    attempts = fields.Integer()
+    attempts = Int32()
     facility = fields.Float()
     discrimination = fields.Float(allow_none=True)
 
 
 class UnitRateSchema(ma.Schema):
     code = fields.String()
-    passed = fields.Integer()
-    attempts = fields.Integer()
+    passed = Int32()
+    attempts = Int32()
     rate = fields.Float()
 
 
@@ -232,18 +238,18 @@ class BankInSchema(ma.Schema):
 
 
 class BankSchema(ma.Schema):
-    id = fields.Integer()
-    course_id = fields.Integer()
+    id = Int32()
+    course_id = Int32()
     name = fields.String()
 
 
 class AssignmentInSchema(ma.Schema):
-    assessor_id = fields.Integer(required=True)
-    cohort_id = fields.Integer(load_default=None, allow_none=True)
+    assessor_id = Int32(required=True)
+    cohort_id = Int32(load_default=None, allow_none=True)
 
 
 class AssignmentSchema(ma.Schema):
-    id = fields.Integer()
-    assessment_id = fields.Integer()
-    assessor_id = fields.Integer()
-    cohort_id = fields.Integer(allow_none=True)
+    id = Int32()
+    assessment_id = Int32()
+    assessor_id = Int32()
+    cohort_id = Int32(allow_none=True)

@@ -37,17 +37,17 @@ QUESTIONS: list[tuple[str, str, dict[str, Any], Any]] = [
         {
             "stem": "Struktur data yang bekerja dengan prinsip **FIFO** adalah...",
             "choices": [
-                {"id": "a", "text": "Queue (antrian)", "correct": True, "feedback": "Benar."},
                 {
-                    "id": "b",
+                    "id": "stack",
                     "text": "Stack (tumpukan)",
                     "correct": False,
                     "feedback": "Stack bekerja LIFO.",
                 },
-                {"id": "c", "text": "Tree (pohon)", "correct": False},
+                {"id": "tree", "text": "Tree (pohon)", "correct": False},
+                {"id": "queue", "text": "Queue (antrian)", "correct": True, "feedback": "Benar."},
             ],
         },
-        "a",
+        "queue",
     ),
     (
         "true_false",
@@ -61,12 +61,12 @@ QUESTIONS: list[tuple[str, str, dict[str, Any], Any]] = [
         {
             "stem": "Mana yang termasuk isi spesifikasi program?",
             "choices": [
-                {"id": "a", "text": "Masukan dan keluaran", "correct": True},
-                {"id": "b", "text": "Kebutuhan fungsional", "correct": True},
-                {"id": "c", "text": "Warna casing komputer", "correct": False},
+                {"id": "casing", "text": "Warna casing komputer", "correct": False},
+                {"id": "io", "text": "Masukan dan keluaran", "correct": True},
+                {"id": "functional", "text": "Kebutuhan fungsional", "correct": True},
             ],
         },
-        ["a", "b"],
+        ["io", "functional"],
     ),
     (
         "short_answer",
@@ -227,7 +227,8 @@ def _graduate(
         attempt, _created = attempts.start_attempt(user, theory)
         answers = {name: answer for _t, name, _d, answer in QUESTIONS}
         for question, _saved in attempts.questions_for_display(attempt):
-            attempts.save_answer(user, attempt.id, question.id, answers[question.name], 1)
+            shown = attempts.shown_answer(attempt, question, answers[question.name])
+            attempts.save_answer(user, attempt.id, question.id, shown, 1)
         attempts.submit_attempt(user, attempt.id)
     assessor = _user(ASSESSOR)
     for code, judgement in practical.unit_status(practical_test, enrollment).items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.assessments.attempts import grace, questions_for_display
+from app.assessments.attempts import grace, item_tokens, questions_for_display, shown_answer
 from app.assessments.grading import review_allows
 from app.assessments.models import Attempt
 from app.assessments.questions import Grade, registry
@@ -16,7 +16,9 @@ from app.assessments.questions import Grade, registry
 def _learner_question(question: Any, answer: Any, attempt: Attempt, position: int) -> dict:
     qtype = registry.get(question.type_key)
     seed = (attempt.seed + question.id) if attempt.assessment.shuffle_choices else None
-    view = qtype.learner_view(question.definition, shuffle_seed=seed)
+    view = qtype.learner_view(
+        question.definition, shuffle_seed=seed, token=item_tokens(attempt, question)
+    )
     return {
         "id": question.id,
         "position": position,
@@ -26,7 +28,7 @@ def _learner_question(question: Any, answer: Any, attempt: Attempt, position: in
         "choices": view.get("choices"),
         "prompts": view.get("prompts"),
         "options": view.get("options"),
-        "answer": None if answer is None else answer.value,
+        "answer": None if answer is None else shown_answer(attempt, question, answer.value),
         "seq": 0 if answer is None else answer.seq,
     }
 
@@ -89,13 +91,17 @@ def result_view(attempt: Attempt, now: datetime) -> dict[str, Any]:
         )
     if answers or feedback:
         result["review"] = [
-            _review(q, a, marks, answers, feedback) for q, a in questions_for_display(attempt)
+            _review(attempt, q, a, marks, answers, feedback)
+            for q, a in questions_for_display(attempt)
         ]
     return result
 
 
-def _review(question: Any, answer: Any, marks: bool, answers: bool, feedback: bool) -> dict:
+def _review(
+    attempt: Attempt, question: Any, answer: Any, marks: bool, answers: bool, feedback: bool
+) -> dict:
     qtype = registry.get(question.type_key)
+    token = item_tokens(attempt, question)
     grade = Grade(
         score=None if answer is None else answer.score,
         max_score=question.definition["points"],
@@ -105,9 +111,9 @@ def _review(question: Any, answer: Any, marks: bool, answers: bool, feedback: bo
     )
     value = None if answer is None else answer.value
     try:
-        full = qtype.review_view(question.definition, value, grade)
+        full = qtype.review_view(question.definition, value, grade, token=token)
     except ValueError:
-        full = qtype.review_view(question.definition, None, grade)
+        full = qtype.review_view(question.definition, None, grade, token=token)
     if not answers:
         full = {
             k: v

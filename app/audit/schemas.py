@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.audit.queries import ACTION_MAX_LENGTH, ACTION_PATTERN, MAX_PER_PAGE, PER_PAGE
+from app.schemas_common import Int32
 
 
 class AuditQuerySchema(ma.Schema):
@@ -16,10 +17,8 @@ class AuditQuerySchema(ma.Schema):
     )
     since = ma.fields.Date(metadata={"description": "From this day (UTC), inclusive"})
     until = ma.fields.Date(metadata={"description": "Until this day (UTC), inclusive"})
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000))
-    per_page = ma.fields.Integer(
-        load_default=PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
-    )
+    page = Int32(load_default=1, validate=ma.validate.Range(min=1, max=1_000_000))
+    per_page = Int32(load_default=PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE))
 
     @ma.validates_schema
     def _days_in_order(self, data: dict, **_kwargs: object) -> None:
@@ -28,12 +27,12 @@ class AuditQuerySchema(ma.Schema):
 
 
 class AuditEventSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     at = ma.fields.DateTime(required=True)
     action = ma.fields.String(required=True)
-    actor_id = ma.fields.Integer(allow_none=True)
+    actor_id = Int32(allow_none=True)
     actor_email = ma.fields.String(allow_none=True)
-    institution_id = ma.fields.Integer(allow_none=True)
+    institution_id = Int32(allow_none=True)
     target_type = ma.fields.String(allow_none=True)
     target_id = ma.fields.String(allow_none=True)
     ip = ma.fields.String(allow_none=True)
@@ -44,6 +43,6 @@ class AuditEventSchema(ma.Schema):
 
 class AuditPageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AuditEventSchema), required=True)
-    page = ma.fields.Integer(required=True)
-    per_page = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
+    page = Int32(required=True)
+    per_page = Int32(required=True)
+    total = Int32(required=True)

@@ -1,5 +1,7 @@
 import marshmallow as ma
 
+from app.schemas_common import Int32
+
 
 class TokenRequestSchema(ma.Schema):
     email = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=254))
@@ -8,14 +10,14 @@ class TokenRequestSchema(ma.Schema):
 
 
 class TokenCreatedSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     token = ma.fields.String(required=True, metadata={"description": "Shown once; keep it safe."})
     token_type = ma.fields.String(required=True, metadata={"example": "Bearer"})
     expires_at = ma.fields.DateTime(required=True)
 
 
 class TokenSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     name = ma.fields.String(required=True)
     prefix = ma.fields.String(required=True)
     created_at = ma.fields.DateTime(required=True)
@@ -25,13 +27,13 @@ class TokenSchema(ma.Schema):
 
 
 class InstitutionRefSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     name = ma.fields.String(required=True)
     slug = ma.fields.String(required=True)
 
 
 class MeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     email = ma.fields.String(required=True)
     full_name = ma.fields.String(required=True)
     locale = ma.fields.String(required=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.schemas_common import Int32
+
 
 class UnitSchema(ma.Schema):
     code = ma.fields.String(required=True)
@@ -14,8 +16,8 @@ class PublicCertificateSchema(ma.Schema):
     number = ma.fields.String(required=True)
     holder_name = ma.fields.String(required=True)
     qualification = ma.fields.String(required=True)
-    course_version = ma.fields.Integer(allow_none=True)
-    hours = ma.fields.Integer(required=True)
+    course_version = Int32(allow_none=True)
+    hours = Int32(required=True)
     units = ma.fields.List(ma.fields.Nested(UnitSchema), required=True)
     assessor = ma.fields.String(allow_none=True)
     issuer = ma.fields.String(required=True)
@@ -48,7 +50,7 @@ class VerifyResultSchema(ma.Schema):
 
 
 class CertificateSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     number = ma.fields.String(required=True)
     code = ma.fields.String(required=True)
     state = ma.fields.String(required=True)
@@ -61,11 +63,11 @@ class CertificateSchema(ma.Schema):
     verify_url = ma.fields.String(required=True)
     pdf_url = ma.fields.String(required=True)
     credential_url = ma.fields.String(required=True)
-    superseded_by_id = ma.fields.Integer(allow_none=True)
+    superseded_by_id = Int32(allow_none=True)
 
 
 class IssueSchema(ma.Schema):
-    enrollment_id = ma.fields.Integer(required=True)
+    enrollment_id = Int32(required=True)
 
 
 class ReasonSchema(ma.Schema):
@@ -77,16 +79,16 @@ class ReissueSchema(ReasonSchema):
 
 
 class CohortJobSchema(ma.Schema):
-    cohort_id = ma.fields.Integer(required=True)
+    cohort_id = Int32(required=True)
 
 
 class JobSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     status = ma.fields.String(required=True)
-    total = ma.fields.Integer(required=True)
-    done = ma.fields.Integer(required=True)
-    failed = ma.fields.Integer(required=True)
-    percent = ma.fields.Integer(required=True)
+    total = Int32(required=True)
+    done = Int32(required=True)
+    failed = Int32(required=True)
+    percent = Int32(required=True)
 
 
 class VcVerifyRequestSchema(ma.Schema):
@@ -142,5 +144,5 @@ class OAuthTokenRequestSchema(ma.Schema):
 class OAuthTokenResponseSchema(ma.Schema):
     access_token = ma.fields.String(required=True)
     token_type = ma.fields.String(required=True)
-    expires_in = ma.fields.Integer(required=True)
+    expires_in = Int32(required=True)
     scope = ma.fields.String()

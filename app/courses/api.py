@@ -151,7 +151,7 @@ class CourseItem(MethodView):
 
     @blp.doc(security=BEARER)
     @token_required()
-    @blp.arguments(CourseUpdateSchema)
+    @blp.arguments(CourseUpdateSchema, required=False)
     @blp.response(200, CourseDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")

@@ -101,7 +101,7 @@ class Cohorts(MethodView):
 class CohortItem(MethodView):
     @blp.doc(security=BEARER)
     @token_required()
-    @blp.arguments(CourseCohortUpdateSchema)
+    @blp.arguments(CourseCohortUpdateSchema, required=False)
     @blp.response(200, CourseCohortSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
@@ -138,7 +138,7 @@ class CourseEnrolments(MethodView):
 
     @blp.doc(security=BEARER)
     @token_required()
-    @blp.arguments(EnrolInputSchema)
+    @blp.arguments(EnrolInputSchema, required=False)
     @blp.response(201, CourseEnrollmentSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Self-enrolment closed, or not staff of this course")

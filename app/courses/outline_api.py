@@ -79,7 +79,7 @@ class ModuleOrder(MethodView):
 class ModuleItem(MethodView):
     @blp.doc(security=BEARER)
     @token_required()
-    @blp.arguments(ModuleUpdateSchema)
+    @blp.arguments(ModuleUpdateSchema, required=False)
     @blp.response(200, ModuleOutlineSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")
@@ -176,7 +176,7 @@ class LessonItem(MethodView):
 
     @blp.doc(security=BEARER)
     @token_required()
-    @blp.arguments(LessonUpdateSchema)
+    @blp.arguments(LessonUpdateSchema, required=False)
     @blp.response(200, LessonOutlineSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an editor of this course")

@@ -19,6 +19,7 @@ from app.courses.storage import Staged
 from app.courses.units import code_problem, elements_problem
 from app.courses.validation import VERSION_FIELDS, clean_version_fields
 from app.errors import ValidationFailed
+from app.schemas_common import Int32
 
 FORMAT = "kompeten-course"
 FORMAT_VERSION = 1
@@ -37,7 +38,7 @@ class _LessonSchema(_Strict):
     key = ma.fields.String(required=True, validate=ma.validate.Regexp(KEY))
     title = ma.fields.String(required=True)
     body = ma.fields.String(required=True)
-    duration_minutes = ma.fields.Integer(required=True, strict=True)
+    duration_minutes = Int32(required=True, strict=True)
     required = ma.fields.Boolean(required=True)
 
 
@@ -49,15 +50,15 @@ class _ModuleSchema(_Strict):
 
 
 class _VersionSchema(_Strict):
-    number = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    number = Int32(required=True, strict=True, validate=ma.validate.Range(min=1))
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATES))
     title = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
     sector = ma.fields.String(required=True)
-    level = ma.fields.Integer(required=True, strict=True)
-    hours = ma.fields.Integer(required=True, strict=True)
+    level = Int32(required=True, strict=True)
+    hours = Int32(required=True, strict=True)
     language = ma.fields.String(required=True)
-    validity_months = ma.fields.Integer(required=True, strict=True)
+    validity_months = Int32(required=True, strict=True)
     cover = ma.fields.String(required=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(required=True)
     published_at = ma.fields.AwareDateTime(required=True, allow_none=True)
@@ -76,7 +77,7 @@ class _UnitSchema(_Strict):
 class _AttachmentSchema(_Strict):
     name = ma.fields.String(required=True)
     content_type = ma.fields.String(required=True)
-    size = ma.fields.Integer(required=True, strict=True)
+    size = Int32(required=True, strict=True)
     sha256 = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"))
 
 
@@ -90,7 +91,7 @@ class _CourseSchema(_Strict):
 
 class _PackageSchema(_Strict):
     format = ma.fields.String(required=True, validate=ma.validate.Equal(FORMAT))
-    format_version = ma.fields.Integer(required=True, validate=ma.validate.Equal(FORMAT_VERSION))
+    format_version = Int32(required=True, validate=ma.validate.Equal(FORMAT_VERSION))
     exported_at = ma.fields.AwareDateTime(required=True)
     source = ma.fields.Dict(required=True)
     course = ma.fields.Nested(_CourseSchema, required=True)

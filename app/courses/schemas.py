@@ -10,6 +10,7 @@ from flask_smorest.fields import Upload
 
 from app.courses.models import CERTIFICATE_KINDS
 from app.courses.vocab import LANGUAGES, LEVELS, SECTORS, sector_label
+from app.schemas_common import Int32
 
 STATES = ("draft", "published", "archived")
 
@@ -23,14 +24,14 @@ class _In(ma.Schema):
 
 
 class CourseInstitutionSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     slug = ma.fields.String(required=True)
     name = ma.fields.String(required=True)
     province = ma.fields.String(required=True)
 
 
 class CourseUnitSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     code = ma.fields.String(required=True, metadata={"example": "J.620100.004.02"})
     title_id = ma.fields.String(required=True)
     title_en = ma.fields.String(required=True)
@@ -46,35 +47,35 @@ class UnitDetailSchema(CourseUnitSchema):
 
 
 class LessonOutlineSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     key = ma.fields.String(required=True)
-    position = ma.fields.Integer(required=True)
+    position = Int32(required=True)
     title = ma.fields.String(required=True)
-    duration_minutes = ma.fields.Integer(required=True)
+    duration_minutes = Int32(required=True)
     required = ma.fields.Boolean(required=True)
 
 
 class ModuleOutlineSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     key = ma.fields.String(required=True)
-    position = ma.fields.Integer(required=True)
+    position = Int32(required=True)
     title = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
     lessons = ma.fields.List(ma.fields.Nested(LessonOutlineSchema), required=True)
 
 
 class CourseVersionSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    number = ma.fields.Integer(required=True)
+    id = Int32(required=True)
+    number = Int32(required=True)
     status = ma.fields.String(required=True, metadata={"enum": list(STATES)})
     title = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
     sector = ma.fields.String(required=True, metadata={"enum": list(SECTORS)})
     sector_label = ma.fields.Method("get_sector_label", required=True)
-    level = ma.fields.Integer(required=True, metadata={"description": "KKNI level 1-9"})
-    hours = ma.fields.Integer(required=True, metadata={"description": "Training hours (JP)"})
+    level = Int32(required=True, metadata={"description": "KKNI level 1-9"})
+    hours = Int32(required=True, metadata={"description": "Training hours (JP)"})
     language = ma.fields.String(required=True)
-    validity_months = ma.fields.Integer(required=True)
+    validity_months = Int32(required=True)
     cover_url = ma.fields.Method("get_cover_url", allow_none=True)
     published_at = ma.fields.DateTime(allow_none=True)
     units = ma.fields.List(ma.fields.Nested(CourseUnitSchema), required=True)
@@ -92,39 +93,39 @@ class CourseVersionSchema(ma.Schema):
 class CourseSummarySchema(ma.Schema):
     """A course in the catalogue."""
 
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     code = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
     sector = ma.fields.String(required=True)
-    level = ma.fields.Integer(required=True)
-    hours = ma.fields.Integer(required=True)
+    level = Int32(required=True)
+    hours = Int32(required=True)
     language = ma.fields.String(required=True)
-    version = ma.fields.Integer(required=True)
+    version = Int32(required=True)
     self_paced = ma.fields.Boolean(required=True)
     institution = ma.fields.Nested(CourseInstitutionSchema, required=True)
 
 
 class CataloguePageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(CourseSummarySchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    pages = ma.fields.Integer(required=True)
+    total = Int32(required=True)
+    page = Int32(required=True)
+    pages = Int32(required=True)
 
 
 class InstructorRefSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     full_name = ma.fields.String(required=True)
 
 
 class VersionRefSchema(ma.Schema):
-    number = ma.fields.Integer(required=True)
+    number = Int32(required=True)
     status = ma.fields.String(required=True, metadata={"enum": list(STATES)})
     published_at = ma.fields.DateTime(allow_none=True)
 
 
 class CourseDetailSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     code = ma.fields.String(required=True)
     status = ma.fields.String(required=True, metadata={"enum": list(STATES)})
     self_paced = ma.fields.Boolean(required=True)
@@ -143,17 +144,17 @@ class CourseDetailSchema(ma.Schema):
 
 
 class LessonContentSchema(LessonOutlineSchema):
-    module_id = ma.fields.Integer(required=True)
-    version = ma.fields.Integer(required=True, metadata={"description": "Version number"})
+    module_id = Int32(required=True)
+    version = Int32(required=True, metadata={"description": "Version number"})
     body = ma.fields.String(required=True, metadata={"description": "Markdown source"})
     html = ma.fields.String(required=True, metadata={"description": "Sanitised HTML"})
 
 
 class CourseAttachmentSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     name = ma.fields.String(required=True)
     content_type = ma.fields.String(required=True)
-    size = ma.fields.Integer(required=True)
+    size = Int32(required=True)
     sha256 = ma.fields.String(required=True)
     url = ma.fields.Method("get_url", required=True)
     markdown = ma.fields.Method("get_markdown", required=True)
@@ -169,46 +170,46 @@ class CourseAttachmentSchema(ma.Schema):
 
 
 class CourseCohortSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
+    id = Int32(required=True)
     name = ma.fields.String(required=True)
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(required=True)
-    capacity = ma.fields.Integer(allow_none=True)
-    seats_taken = ma.fields.Integer(required=True)
+    capacity = Int32(allow_none=True)
+    seats_taken = Int32(required=True)
     enrolment_open = ma.fields.Boolean(required=True)
 
 
 class CourseEnrollmentSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    user_id = ma.fields.Integer(required=True)
-    course_id = ma.fields.Integer(required=True)
-    cohort_id = ma.fields.Integer(allow_none=True)
+    id = Int32(required=True)
+    user_id = Int32(required=True)
+    course_id = Int32(required=True)
+    cohort_id = Int32(allow_none=True)
     version = ma.fields.Method("get_version_number", required=True)
     status = ma.fields.String(
         required=True, metadata={"enum": ["active", "waiting", "completed", "withdrawn"]}
     )
     created_at = ma.fields.DateTime(required=True)
     completed_at = ma.fields.DateTime(allow_none=True)
-    last_lesson_id = ma.fields.Integer(allow_none=True)
+    last_lesson_id = Int32(allow_none=True)
 
     def get_version_number(self, enrollment: Any) -> int:
         return enrollment.course_version.number
 
 
 class ModuleProgressSchema(ma.Schema):
-    module_id = ma.fields.Integer(required=True)
-    done = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
-    percent = ma.fields.Integer(required=True)
+    module_id = Int32(required=True)
+    done = Int32(required=True)
+    total = Int32(required=True)
+    percent = Int32(required=True)
 
 
 class CourseProgressSchema(ma.Schema):
     enrollment = ma.fields.Nested(CourseEnrollmentSchema, required=True)
-    done = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
-    percent = ma.fields.Integer(required=True)
-    completed_lesson_ids = ma.fields.List(ma.fields.Integer(), required=True)
-    resume_lesson_id = ma.fields.Integer(allow_none=True)
+    done = Int32(required=True)
+    total = Int32(required=True)
+    percent = Int32(required=True)
+    completed_lesson_ids = ma.fields.List(Int32(), required=True)
+    resume_lesson_id = Int32(allow_none=True)
     modules = ma.fields.List(ma.fields.Nested(ModuleProgressSchema), required=True)
     newly_completed = ma.fields.Boolean(
         load_default=False, metadata={"description": "This call completed the course."}
@@ -217,9 +218,9 @@ class CourseProgressSchema(ma.Schema):
 
 class UnitPageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(UnitDetailSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    pages = ma.fields.Integer(required=True)
+    total = Int32(required=True)
+    page = Int32(required=True)
+    pages = Int32(required=True)
 
 
 class UnitImportResultSchema(ma.Schema):
@@ -235,25 +236,23 @@ class CatalogueArgsSchema(_In):
     institution = ma.fields.String(load_default="", metadata={"description": "Institution slug"})
     province = ma.fields.String(load_default="")
     sector = ma.fields.String(load_default="", validate=ma.validate.OneOf(["", *SECTORS]))
-    level = ma.fields.Integer(load_default=None, validate=ma.validate.OneOf(LEVELS))
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10000))
-    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    level = Int32(load_default=None, validate=ma.validate.OneOf(LEVELS))
+    page = Int32(load_default=1, validate=ma.validate.Range(min=1, max=10000))
+    per_page = Int32(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
 
 class CourseCreateSchema(_In):
-    institution_id = ma.fields.Integer(
+    institution_id = Int32(
         metadata={"description": "Platform admins only; others create in their own institution."}
     )
     code = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=40))
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     summary = ma.fields.String(load_default="", validate=ma.validate.Length(max=5000))
     sector = ma.fields.String(required=True, validate=ma.validate.OneOf(list(SECTORS)))
-    level = ma.fields.Integer(load_default=2, strict=True, validate=ma.validate.OneOf(LEVELS))
-    hours = ma.fields.Integer(
-        load_default=0, strict=True, validate=ma.validate.Range(min=0, max=5000)
-    )
+    level = Int32(load_default=2, strict=True, validate=ma.validate.OneOf(LEVELS))
+    hours = Int32(load_default=0, strict=True, validate=ma.validate.Range(min=0, max=5000))
     language = ma.fields.String(load_default="id", validate=ma.validate.OneOf(list(LANGUAGES)))
-    validity_months = ma.fields.Integer(
+    validity_months = Int32(
         load_default=36, strict=True, validate=ma.validate.Range(min=1, max=120)
     )
     unit_codes = ma.fields.List(
@@ -279,12 +278,12 @@ class CourseUpdateSchema(_In):
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     summary = ma.fields.String(validate=ma.validate.Length(max=5000))
     sector = ma.fields.String(validate=ma.validate.OneOf(list(SECTORS)))
-    level = ma.fields.Integer(strict=True, validate=ma.validate.OneOf(LEVELS))
-    hours = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=5000))
+    level = Int32(strict=True, validate=ma.validate.OneOf(LEVELS))
+    hours = Int32(strict=True, validate=ma.validate.Range(min=0, max=5000))
     language = ma.fields.String(validate=ma.validate.OneOf(list(LANGUAGES)))
-    validity_months = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=120))
+    validity_months = Int32(strict=True, validate=ma.validate.Range(min=1, max=120))
     unit_codes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=32)))
-    cover_attachment_id = ma.fields.Integer(allow_none=True)
+    cover_attachment_id = Int32(allow_none=True)
     self_paced = ma.fields.Boolean()
     self_enrolment = ma.fields.Boolean()
     certificate_kind = ma.fields.String(
@@ -298,7 +297,7 @@ class CourseUpdateSchema(_In):
 
 
 class CourseInstructorsSchema(_In):
-    user_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    user_ids = ma.fields.List(Int32(), required=True)
 
 
 class ModuleInputSchema(_In):
@@ -314,7 +313,7 @@ class ModuleUpdateSchema(_In):
 class LessonInputSchema(_In):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     body = ma.fields.String(load_default="", validate=ma.validate.Length(max=200_000))
-    duration_minutes = ma.fields.Integer(
+    duration_minutes = Int32(
         load_default=10, strict=True, validate=ma.validate.Range(min=0, max=6000)
     )
     required = ma.fields.Boolean(load_default=True)
@@ -323,14 +322,14 @@ class LessonInputSchema(_In):
 class LessonUpdateSchema(_In):
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     body = ma.fields.String(validate=ma.validate.Length(max=200_000))
-    duration_minutes = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=6000))
+    duration_minutes = Int32(strict=True, validate=ma.validate.Range(min=0, max=6000))
     required = ma.fields.Boolean()
-    module_id = ma.fields.Integer(metadata={"description": "Move to this module of the same draft"})
+    module_id = Int32(metadata={"description": "Move to this module of the same draft"})
 
 
 class OutlineOrderSchema(_In):
     ids = ma.fields.List(
-        ma.fields.Integer(),
+        Int32(),
         required=True,
         validate=ma.validate.Length(max=2000),
         metadata={"description": "Every module (or lesson) id exactly once, in the new order."},
@@ -342,7 +341,7 @@ class CourseUploadSchema(ma.Schema):
 
 
 class CourseImportFormSchema(_In):
-    institution_id = ma.fields.Integer()
+    institution_id = Int32()
     code = ma.fields.String(validate=ma.validate.Length(min=2, max=40))
 
 
@@ -350,7 +349,7 @@ class CourseCohortInputSchema(_In):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(required=True)
-    capacity = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    capacity = Int32(load_default=None, allow_none=True, strict=True)
     enrolment_open = ma.fields.Boolean(load_default=True)
 
 
@@ -358,13 +357,13 @@ class CourseCohortUpdateSchema(_In):
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=120))
     starts_on = ma.fields.Date()
     ends_on = ma.fields.Date()
-    capacity = ma.fields.Integer(allow_none=True, strict=True)
+    capacity = Int32(allow_none=True, strict=True)
     enrolment_open = ma.fields.Boolean()
 
 
 class EnrolInputSchema(_In):
-    cohort_id = ma.fields.Integer(load_default=None, allow_none=True)
-    user_id = ma.fields.Integer(
+    cohort_id = Int32(load_default=None, allow_none=True)
+    user_id = Int32(
         load_default=None,
         allow_none=True,
         metadata={"description": "Staff only: enrol this trainee."},
@@ -386,4 +385,4 @@ class UnitUpdateSchema(_In):
 
 class UnitArgsSchema(_In):
     q = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10000))
+    page = Int32(load_default=1, validate=ma.validate.Range(min=1, max=10000))

@@ -63,7 +63,7 @@ class UnitItem(MethodView):
 
     @blp.doc(security=BEARER)
     @token_required(*MAINTAINERS)
-    @blp.arguments(UnitUpdateSchema)
+    @blp.arguments(UnitUpdateSchema, required=False)
     @blp.response(200, UnitDetailSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Maintained by another institution")

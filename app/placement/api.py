@@ -47,7 +47,7 @@ class Profile(MethodView):
         return profile
 
     @blp.doc(security=BEARER)
-    @blp.arguments(s.ProfileSchema)
+    @blp.arguments(s.ProfileSchema, required=False)
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a trainee")
@@ -127,30 +127,36 @@ class VacancyMatches(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, s.CandidateMatchSchema(many=True))
     @blp.alt_response(401, description="No valid token")
+    @blp.alt_response(403, description="Your company is not verified yet")
     @blp.alt_response(404, description="Not your vacancy")
     @token_required("employer", "admin")
     def get(self, vacancy_id: int):
-        """Applicants and consenting job seekers, ranked, each score explained."""
-        vacancy = vacancies.get_own_vacancy(current_api_user(), vacancy_id)
+        """Applicants and consenting job seekers, ranked, each score explained.
+
+        Only for a verified company. Each seeker shows only what they consented to: name and
+        user id if they applied or consented to `name`, the profile items they chose, and
+        units of the certificates they attached (all valid units if open to offers)."""
+        user = current_api_user()
+        vacancy = vacancies.get_own_vacancy(user, vacancy_id)
         return [
             {
                 "rank": rank,
-                "user_id": c.user.id,
-                "name": c.user.full_name,
+                "user_id": c.user_id,
+                "name": c.name,
                 "applied": c.applied,
                 "application_id": c.application.id if c.application else None,
                 "status": c.application.status if c.application else None,
                 "profile": c.shown,
                 "explanation": c.match.explain(),
             }
-            for rank, c in enumerate(matches.matches_for_vacancy(vacancy), start=1)
+            for rank, c in enumerate(matches.matches_for_vacancy(user, vacancy), start=1)
         ]
 
 
 @blp.route("/vacancies/<int:vacancy_id>/applications")
 class Apply(MethodView):
     @blp.doc(security=BEARER)
-    @blp.arguments(s.ApplyInSchema)
+    @blp.arguments(s.ApplyInSchema, required=False)
     @blp.response(201, s.ApplicationSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such open vacancy")

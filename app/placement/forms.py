@@ -22,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.courses.vocab import SECTORS
 from app.placement import vocab
 from app.placement.models.overseas import STAGE_RESULTS
-from app.placement.models.profile import PROFILE_ITEMS
+from app.placement.models.profile import CONSENT_ITEMS
 
 REQUIRED = _l("This field is required.")
 
@@ -53,7 +53,7 @@ class ProfileForm(FlaskForm):
     )
     consents = MultiCheckboxField(
         _l("Employers may see"),
-        choices=[SelectChoice(item, vocab.ITEM_LABELS[item]) for item in PROFILE_ITEMS],
+        choices=[SelectChoice(item, vocab.ITEM_LABELS[item]) for item in CONSENT_ITEMS],
     )
     open_to_offers = BooleanField(_l("Employers may find me for vacancies I have not applied for"))
 

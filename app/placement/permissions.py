@@ -1,7 +1,9 @@
 """Named access predicates for placement, used by routes, the API, templates and tests.
 
-- Employers see a job seeker only if the person applied to one of their vacancies or agreed
-  to be matched (`open_to_offers`); even then only the profile items they consented to.
+- Employers see candidates only once their company is verified, and a job seeker only if the
+  person applied to one of their vacancies or agreed to be matched (`open_to_offers`); even
+  then only the profile items they consented to, their name and id only if they applied or
+  consented to `name`, and units only of the certificates they attached unless open to offers.
 - Placement officers see only their own institution's caseload and candidates.
 - Survey links are checked in services/survey.py: signed, single-use, own survey only.
 """
@@ -42,6 +44,18 @@ def can_see_application(user: Any, application: Any) -> bool:
 
 def employer_may_see_seeker(applied: bool, open_to_offers: bool) -> bool:
     return applied or open_to_offers
+
+
+def employer_may_see_identity(applied: bool, consented_to_name: bool) -> bool:
+    """An applicant chose to be known to the employer; a seeker found by matching only when
+    they consented to show their name."""
+    return applied or consented_to_name
+
+
+def may_see_candidates(user: Any, company: Any) -> bool:
+    """Candidates of a vacancy: its company's owner once a platform admin verified the
+    company, and platform admins."""
+    return user.is_admin or (can_manage_company(user, company) and company.is_verified)
 
 
 def can_manage_overseas(user: Any, programme: Any) -> bool:

@@ -6,8 +6,9 @@ import marshmallow as ma
 
 from app.placement.models.counselling import READINESS, ROUTES
 from app.placement.models.employers import APPLICATION_STATUSES
-from app.placement.models.profile import PROFILE_ITEMS
+from app.placement.models.profile import CONSENT_ITEMS
 from app.placement.models.survey import EMPLOYMENT_STATUSES, WAGE_BANDS
+from app.schemas_common import Int32
 
 V = ma.validate
 CODES = ma.fields.List(ma.fields.String(validate=V.Length(max=32)), load_default=list)
@@ -24,7 +25,7 @@ class ProfileSchema(ma.Schema):
     abroad_countries = ma.fields.List(ma.fields.String(validate=V.Length(equal=2)))
     languages = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     consents = ma.fields.Dict(
-        keys=ma.fields.String(validate=V.OneOf(PROFILE_ITEMS)), values=ma.fields.Boolean()
+        keys=ma.fields.String(validate=V.OneOf(CONSENT_ITEMS)), values=ma.fields.Boolean()
     )
     open_to_offers = ma.fields.Boolean()
 
@@ -36,20 +37,20 @@ class CounsellingInSchema(ma.Schema):
     intake = ma.fields.String(load_default="", validate=V.Length(max=4000))
     notes = ma.fields.String(load_default="", validate=V.Length(max=4000))
     target_units = CODES
-    course_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    course_ids = ma.fields.List(Int32(), load_default=list)
     follow_up_on = ma.fields.Date(load_default=None, allow_none=True)
 
 
 class RecommendationSchema(ma.Schema):
-    course_id = ma.fields.Integer()
+    course_id = Int32()
     course_code = ma.fields.Function(lambda r: r.course.code)
     closes_units = ma.fields.List(ma.fields.String())
 
 
 class SessionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    job_seeker_id = ma.fields.Integer()
-    institution_id = ma.fields.Integer()
+    id = Int32()
+    job_seeker_id = Int32()
+    institution_id = Int32()
     readiness = ma.fields.String()
     route = ma.fields.String()
     missing_units = ma.fields.List(ma.fields.String())
@@ -70,7 +71,7 @@ class VacancyInSchema(ma.Schema):
     city = ma.fields.String(load_default="", validate=V.Length(max=80))
     province = ma.fields.String(load_default="", validate=V.Length(max=80))
     sector = ma.fields.String(load_default="", validate=V.Length(max=40))
-    openings = ma.fields.Integer(load_default=1)
+    openings = Int32(load_default=1)
     closes_on = ma.fields.Date(required=True)
     location_type = ma.fields.String(
         load_default="domestic", validate=V.OneOf(("domestic", "overseas"))
@@ -81,13 +82,13 @@ class VacancyInSchema(ma.Schema):
 
 
 class VacancySchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int32()
     title = ma.fields.String()
     company = ma.fields.Function(lambda v: v.company.name)
     city = ma.fields.String()
     province = ma.fields.String()
     sector = ma.fields.String()
-    openings = ma.fields.Integer()
+    openings = Int32()
     closes_on = ma.fields.Date()
     location_type = ma.fields.String()
     country = ma.fields.String()
@@ -97,34 +98,38 @@ class VacancySchema(ma.Schema):
 
 class ExplanationSchema(ma.Schema):
     required_share = ma.fields.Float()
-    percent = ma.fields.Integer()
+    percent = Int32()
     matched_required = ma.fields.List(ma.fields.String())
     missing_required = ma.fields.List(ma.fields.String())
     matched_preferred = ma.fields.List(ma.fields.String())
     missing_preferred = ma.fields.List(ma.fields.String())
-    place = ma.fields.Integer()
-    sector = ma.fields.Integer()
+    place = Int32()
+    sector = Int32()
 
 
 class CandidateMatchSchema(ma.Schema):
-    rank = ma.fields.Integer()
-    user_id = ma.fields.Integer()
-    name = ma.fields.String()
+    rank = Int32()
+    user_id = Int32(
+        allow_none=True, metadata={"description": "null unless applied or consented to name"}
+    )
+    name = ma.fields.String(
+        allow_none=True, metadata={"description": "null unless applied or consented to name"}
+    )
     applied = ma.fields.Boolean()
-    application_id = ma.fields.Integer(allow_none=True)
+    application_id = Int32(allow_none=True)
     status = ma.fields.String(allow_none=True)
     profile = ma.fields.Dict()
     explanation = ma.fields.Nested(ExplanationSchema)
 
 
 class GapCourseSchema(ma.Schema):
-    course_id = ma.fields.Integer()
+    course_id = Int32()
     title = ma.fields.String()
     closes_units = ma.fields.List(ma.fields.String())
 
 
 class VacancyMatchSchema(ma.Schema):
-    rank = ma.fields.Integer()
+    rank = Int32()
     vacancy = ma.fields.Nested(VacancySchema)
     explanation = ma.fields.Nested(ExplanationSchema)
     gap_courses = ma.fields.List(ma.fields.Nested(GapCourseSchema))
@@ -132,12 +137,12 @@ class VacancyMatchSchema(ma.Schema):
 
 
 class ApplyInSchema(ma.Schema):
-    certificate_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    certificate_ids = ma.fields.List(Int32(), load_default=list)
     cover_note = ma.fields.String(load_default="", validate=V.Length(max=2000))
 
 
 class LiveCertificateSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int32()
     number = ma.fields.String()
     code = ma.fields.String()
     title = ma.fields.String()
@@ -147,9 +152,9 @@ class LiveCertificateSchema(ma.Schema):
 
 
 class ApplicationSchema(ma.Schema):
-    id = ma.fields.Integer()
-    vacancy_id = ma.fields.Integer()
-    user_id = ma.fields.Integer()
+    id = Int32()
+    vacancy_id = Int32()
+    user_id = Int32()
     status = ma.fields.String()
     created_at = ma.fields.DateTime()
     certificates = ma.fields.List(ma.fields.Nested(LiveCertificateSchema))
@@ -164,19 +169,19 @@ class SurveyAnswerSchema(ma.Schema):
     employer_name = ma.fields.String(load_default="", validate=V.Length(max=200))
     sector = ma.fields.String(load_default=None, allow_none=True)
     wage_band = ma.fields.String(load_default=None, allow_none=True, validate=V.OneOf(WAGE_BANDS))
-    relevance = ma.fields.Integer(required=True, validate=V.Range(min=1, max=5))
-    months_to_job = ma.fields.Integer(load_default=None, allow_none=True)
+    relevance = Int32(required=True, validate=V.Range(min=1, max=5))
+    months_to_job = Int32(load_default=None, allow_none=True)
 
 
 class SurveyAnsweredSchema(ma.Schema):
-    id = ma.fields.Integer()
-    wave_months = ma.fields.Integer()
+    id = Int32()
+    wave_months = Int32()
     answered_at = ma.fields.DateTime()
 
 
 class CandidateSchema(ma.Schema):
-    id = ma.fields.Integer()
-    programme_id = ma.fields.Integer()
+    id = Int32()
+    programme_id = Int32()
     programme = ma.fields.Function(lambda c: c.programme.name)
     country = ma.fields.Function(lambda c: c.programme.country)
     status = ma.fields.String()

@@ -129,7 +129,7 @@ def _profiles(graduate: User) -> None:
                 desired_sectors=["tik"],
                 languages={"en": "B1"},
                 abroad_countries=[],
-                consents={"education": True, "skills": True, "location": True},
+                consents={"name": True, "education": True, "skills": True, "location": True},
                 open_to_offers=True,
             )
         )

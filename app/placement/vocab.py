@@ -71,6 +71,7 @@ RELEVANCE_LABELS: dict[str, LazyString] = {
     "5": _l("Very relevant"),
 }
 ITEM_LABELS: dict[str, LazyString] = {
+    "name": _l("My name"),
     "education": _l("Education"),
     "experience": _l("Experience"),
     "skills": _l("Skills"),

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app.assessments.models import Assessment, AssessorAssignment, Question, QuestionBank
+from app.assessments.models import (
+    Assessment,
+    AssessorAssignment,
+    Attempt,
+    Question,
+    QuestionBank,
+)
 from app.courses.learning_models import Enrollment
 from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
 from app.db import utcnow
@@ -139,3 +145,29 @@ def world(app: Flask, db: Any, make_user: Callable, make_institution: Callable):
 @pytest.fixture
 def make_world(app: Flask, db: Any, make_user: Callable, make_institution: Callable):
     return lambda **options: build_world(app, make_user, make_institution, **options)
+
+
+def save_as_learner(user: Any, attempt_id: int, question_id: int, value: Any, seq: int):
+    """`attempts.save_answer` with choices named by their authored ids, sent as the tokens
+    the learner is shown (inside an app context)."""
+    from app.assessments import attempts
+
+    attempt = _db.session.get(Attempt, attempt_id)
+    question = _db.session.get(Question, question_id)
+    shown = value if question is None else attempts.shown_answer(attempt, question, value)
+    return attempts.save_answer(user, attempt_id, question_id, shown, seq)
+
+
+def choice_token(question_view: dict, text: str) -> str:
+    """The id under which the learner's view of a question shows the choice with `text`."""
+    return next(c["id"] for c in question_view["choices"] if c["text_html"] == text)
+
+
+def token_of(app: Flask, attempt_id: int, question_id: int, choice_id: str) -> str:
+    """The token the learner of an attempt is shown for one authored choice id."""
+    from app.assessments import attempts
+
+    with app.app_context():
+        attempt = _db.session.get(Attempt, attempt_id)
+        question = _db.session.get(Question, question_id)
+        return attempts.item_tokens(attempt, question)(choice_id)

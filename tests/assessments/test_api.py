@@ -12,6 +12,7 @@ from app.assessments.models import Answer, Assessment, Attempt, Question
 from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
+from tests.assessments.conftest import choice_token, token_of
 from tests.conftest import count_rows
 
 GIFT = """
@@ -33,8 +34,10 @@ def test_attempt_from_start_to_result(client, world, token_for):
     body = started.get_json()
     assert body["deadline"] and body["now"] and len(body["questions"]) == 3
     assert _start(client, world, headers).status_code == 200  # the same attempt back
-    answers = {"single_choice": "a", "true_false": True, "numeric": "4"}
+    answers = {"true_false": True, "numeric": "4"}
     for question in body["questions"]:
+        if question["type"] == "single_choice":
+            answers["single_choice"] = choice_token(question, "cp")
         saved = client.put(
             f"/api/v1/attempts/{body['id']}/answers/{question['id']}",
             json={"value": answers[question["type"]], "seq": 1},
@@ -79,7 +82,7 @@ def test_late_answer_is_refused_and_attempt_graded(app, client, world, token_for
     qid = world.question_ids[0]
     client.put(
         f"/api/v1/attempts/{attempt['id']}/answers/{qid}",
-        json={"value": "a", "seq": 1},
+        json={"value": token_of(app, attempt["id"], qid, "a"), "seq": 1},
         headers=headers,
     )
     with app.app_context():
@@ -143,7 +146,7 @@ def test_correcting_a_key_regrades_and_audits(app, client, world, token_for):
     qid = world.question_ids[0]
     client.put(
         f"/api/v1/attempts/{attempt['id']}/answers/{qid}",
-        json={"value": "b", "seq": 1},
+        json={"value": token_of(app, attempt["id"], qid, "b"), "seq": 1},
         headers=trainee,
     )
     client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=trainee)
@@ -211,8 +214,10 @@ def test_assign_assessor_and_results_by_unit(app, client, world, token_for, make
     assert count_rows(app, AssessorAssignment) == before
     trainee = token_for(world.trainee)
     attempt = _start(client, world, trainee).get_json()
-    answers = {"single_choice": "a", "true_false": True, "numeric": 4}
+    answers = {"true_false": True, "numeric": 4}
     for question in attempt["questions"]:
+        if question["type"] == "single_choice":
+            answers["single_choice"] = choice_token(question, "cp")
         client.put(
             f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
             json={"value": answers[question["type"]], "seq": 1},
@@ -240,3 +245,70 @@ def test_assessment_settings_are_checked(app, client, world, token_for):
         url, json={"title": "Kuis 1", "bank_id": world.bank_id, "published": True}, headers=headers
     )
     assert good.status_code == 201 and good.get_json()["kind"] == "quiz"
+
+
+def _saved(app, attempt_id: int, question_id: int) -> tuple[object, int]:
+    with app.app_context():
+        answer = db.session.scalar(
+            select(Answer).where(Answer.attempt_id == attempt_id, Answer.question_id == question_id)
+        )
+        return answer.value, answer.seq
+
+
+def test_the_same_seq_with_another_value_is_a_conflict_that_names_the_stored_answer(
+    app, client, world, token_for
+):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    qid = world.question_ids[2]  # numeric
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{qid}"
+    assert client.put(url, json={"value": "4", "seq": 2}, headers=headers).status_code == 200
+    conflict = client.put(url, json={"value": "5", "seq": 2}, headers=headers)
+    assert conflict.status_code == 409
+    error = conflict.get_json()["error"]
+    assert error["code"] == "seq_conflict"
+    assert error["details"] == {"seq": 2, "value": 4}
+    assert _saved(app, attempt["id"], qid) == (4, 2)
+
+
+def test_the_same_seq_with_the_same_value_is_an_idempotent_resend(app, client, world, token_for):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    qid = world.question_ids[2]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{qid}"
+    first = client.put(url, json={"value": "4", "seq": 2}, headers=headers)
+    again = client.put(url, json={"value": "4", "seq": 2}, headers=headers)
+    assert again.status_code == 200
+    assert again.get_json()["applied"] is True and again.get_json()["seq"] == 2
+    assert again.get_json()["saved_at"] == first.get_json()["saved_at"]
+    assert _saved(app, attempt["id"], qid) == (4, 2)
+
+
+def test_an_older_seq_is_not_applied_and_says_so(app, client, world, token_for):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    qid = world.question_ids[2]
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{qid}"
+    client.put(url, json={"value": "4", "seq": 3}, headers=headers)
+    older = client.put(url, json={"value": "7", "seq": 2}, headers=headers)
+    assert older.status_code == 200
+    assert older.get_json()["applied"] is False and older.get_json()["seq"] == 3
+    assert _saved(app, attempt["id"], qid) == (4, 3)
+    newer = client.put(url, json={"value": "7", "seq": 4}, headers=headers)
+    assert newer.get_json()["applied"] is True
+    assert _saved(app, attempt["id"], qid) == (7, 4)
+
+
+def test_an_integer_past_its_column_is_a_422_naming_the_field(app, client, world, token_for):
+    headers = token_for(world.trainee)
+    attempt = _start(client, world, headers).get_json()
+    url = f"/api/v1/attempts/{attempt['id']}/answers/{world.question_ids[2]}"
+    before = count_rows(app, Answer)
+    for seq in (2**31, 2**63):
+        response = client.put(url, json={"value": "4", "seq": seq}, headers=headers)
+        assert response.status_code == 422, seq
+        error = response.get_json()["error"]
+        assert error["code"] == "validation_failed" and list(error["details"]["json"]) == ["seq"]
+    assert count_rows(app, Answer) == before
+    largest = client.put(url, json={"value": "4", "seq": 2**31 - 1}, headers=headers)
+    assert largest.status_code == 200 and largest.get_json()["seq"] == 2**31 - 1

@@ -13,6 +13,7 @@ from app.courses.learning_models import Enrollment
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from tests.assessments.conftest import save_as_learner
 from tests.conftest import count_rows
 
 
@@ -55,7 +56,7 @@ def test_full_marks_pass_and_units(ctx, world):
     trainee = _user(world.trainee)
     attempt, _ = svc.start_attempt(trainee, db.session.get(Assessment, world.exam_id))
     for qid, value in _right_answers(attempt).items():
-        svc.save_answer(trainee, attempt.id, qid, value, 1)
+        save_as_learner(trainee, attempt.id, qid, value, 1)
     graded, now = svc.submit_attempt(trainee, attempt.id)
     assert now and graded.percent == 100.0 and graded.passed is True
     assert graded.unit_results[world.unit_codes[1]] == {"score": 1.0, "max_score": 1.0}
@@ -67,12 +68,12 @@ def test_older_sequence_never_overwrites_newer(ctx, world):
     trainee = _user(world.trainee)
     attempt, _ = svc.start_attempt(trainee, db.session.get(Assessment, world.exam_id))
     qid = world.question_ids[0]
-    svc.save_answer(trainee, attempt.id, qid, "b", 2)
-    answer, applied = svc.save_answer(trainee, attempt.id, qid, "a", 1)
+    save_as_learner(trainee, attempt.id, qid, "b", 2)
+    answer, applied = save_as_learner(trainee, attempt.id, qid, "a", 1)
     assert not applied and answer.value == "b" and answer.seq == 2
-    answer, applied = svc.save_answer(trainee, attempt.id, qid, "b", 2)
+    answer, applied = save_as_learner(trainee, attempt.id, qid, "b", 2)
     assert applied and answer.value == "b"  # a replay is acknowledged, changes nothing
-    answer, applied = svc.save_answer(trainee, attempt.id, qid, "c", 3)
+    answer, applied = save_as_learner(trainee, attempt.id, qid, "c", 3)
     assert applied and answer.value == "c"
 
 
@@ -91,7 +92,7 @@ def test_bad_answers_write_nothing(app, ctx, world, question_index, value, error
     qid = 999_999 if question_index is None else world.question_ids[question_index]
     before = db.session.query(Answer).count()
     with pytest.raises(error):
-        svc.save_answer(trainee, attempt.id, qid, value, 1)
+        save_as_learner(trainee, attempt.id, qid, value, 1)
     assert db.session.query(Answer).count() == before
 
 
@@ -99,7 +100,7 @@ def test_someone_elses_attempt_is_not_found(ctx, world, make_user):
     attempt, _ = svc.start_attempt(_user(world.trainee), db.session.get(Assessment, world.exam_id))
     other = make_user("trainee")
     with pytest.raises(NotFound):
-        svc.save_answer(_user(other), attempt.id, world.question_ids[0], "a", 1)
+        save_as_learner(_user(other), attempt.id, world.question_ids[0], "a", 1)
     with pytest.raises(NotFound):
         svc.submit_attempt(_user(other), attempt.id)
 
@@ -107,11 +108,11 @@ def test_someone_elses_attempt_is_not_found(ctx, world, make_user):
 def test_late_answer_refused_and_attempt_closed_with_saved_answers(ctx, world):
     trainee = _user(world.trainee)
     attempt, _ = svc.start_attempt(trainee, db.session.get(Assessment, world.exam_id))
-    svc.save_answer(trainee, attempt.id, world.question_ids[0], "a", 1)
+    save_as_learner(trainee, attempt.id, world.question_ids[0], "a", 1)
     attempt.deadline = utcnow() - timedelta(seconds=31)
     db.session.flush()
     with pytest.raises(svc.AttemptClosed) as raised:
-        svc.save_answer(trainee, attempt.id, world.question_ids[1], True, 1)
+        save_as_learner(trainee, attempt.id, world.question_ids[1], True, 1)
     assert raised.value.status == 409
     closed = db.session.get(Attempt, attempt.id)
     assert closed.status == "submitted" and closed.closed_by == "overdue"
@@ -123,7 +124,7 @@ def test_answer_within_grace_is_taken(ctx, world):
     attempt, _ = svc.start_attempt(trainee, db.session.get(Assessment, world.exam_id))
     attempt.deadline = utcnow() - timedelta(seconds=10)
     db.session.flush()
-    _answer, applied = svc.save_answer(trainee, attempt.id, world.question_ids[0], "a", 1)
+    _answer, applied = save_as_learner(trainee, attempt.id, world.question_ids[0], "a", 1)
     assert applied
 
 

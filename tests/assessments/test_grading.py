@@ -9,7 +9,7 @@ from app.assessments.models import Answer, Assessment
 from app.auth.models import User
 from app.errors import ValidationFailed
 from app.extensions import db
-from tests.assessments.conftest import ESSAY, SINGLE, TRUE_FALSE
+from tests.assessments.conftest import ESSAY, SINGLE, TRUE_FALSE, save_as_learner
 
 
 def _user(user):
@@ -23,7 +23,7 @@ def _sit(world, user, answers):
     for question, _answer in attempts.questions_for_display(attempt):
         value = answers.get(question.type_key)
         if value is not None:
-            attempts.save_answer(trainee, attempt.id, question.id, value, 1)
+            save_as_learner(trainee, attempt.id, question.id, value, 1)
     return attempts.submit_attempt(trainee, attempt.id)[0]
 
 

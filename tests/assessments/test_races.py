@@ -17,7 +17,7 @@ from app.courses.models import Course
 from app.errors import Conflict
 from app.extensions import db
 from app.institutions.models import Institution
-from tests.assessments.conftest import build_world
+from tests.assessments.conftest import build_world, save_as_learner
 from tests.conftest import backend
 from tests.races import race
 
@@ -116,7 +116,7 @@ def test_concurrent_saves_keep_the_newest(app, pg_world):
             seq = next(counter)
         user = db.session.get(User, pg_world.trainee.id)
         value = "a" if seq == THREADS else "b"
-        return svc.save_answer(user, attempt_id, qid, value, seq)[0].seq
+        return save_as_learner(user, attempt_id, qid, value, seq)[0].seq
 
     results = race(app, THREADS, save)
     assert all(isinstance(r, int) for r in results), results

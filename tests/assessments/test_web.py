@@ -9,6 +9,7 @@ from typing import Any
 from app.assessments.models import Answer, Assessment, Attempt
 from app.db import utcnow
 from app.extensions import db
+from tests.assessments.conftest import token_of
 from tests.conftest import count_rows
 
 SECRET_KEYS = {
@@ -52,14 +53,15 @@ def test_plain_form_save_and_submit(app, client_as, world):
     assert page.status_code == 200
     assert b'src="/assessments/static/attempt.js"' in page.data and b"data-deadline" in page.data
     q1, q2, q3 = world.question_ids
-    saved = client.post(f"/attempts/{attempt_id}", data={f"q{q1}": "a", "action": f"q{q1}"})
+    cp = token_of(app, attempt_id, q1, "a")
+    saved = client.post(f"/attempts/{attempt_id}", data={f"q{q1}": cp, "action": f"q{q1}"})
     assert saved.status_code == 302
     with app.app_context():
         answer = db.session.scalar(db.select(Answer).where(Answer.question_id == q1))
         assert (answer.value, answer.seq) == ("a", 1)
     done = client.post(
         f"/attempts/{attempt_id}",
-        data={f"q{q1}": "a", f"q{q2}": "true", f"q{q3}": "4", "action": "submit"},
+        data={f"q{q1}": cp, f"q{q2}": "true", f"q{q3}": "4", "action": "submit"},
     )
     assert done.status_code == 302 and done.headers["Location"].endswith("/result")
     result = client.get(f"/attempts/{attempt_id}/result")
@@ -88,9 +90,10 @@ def test_json_autosave_keeps_newest(app, client_as, world):
     attempt_id = _start_web(client, world)
     qid = world.question_ids[0]
     url = f"/attempts/{attempt_id}/save"
-    newer = client.post(url, json={"question_id": qid, "seq": 5, "fields": {f"q{qid}": ["b"]}})
+    b, a = (token_of(app, attempt_id, qid, choice) for choice in ("b", "a"))
+    newer = client.post(url, json={"question_id": qid, "seq": 5, "fields": {f"q{qid}": [b]}})
     assert newer.get_json()["applied"] is True
-    older = client.post(url, json={"question_id": qid, "seq": 4, "fields": {f"q{qid}": ["a"]}})
+    older = client.post(url, json={"question_id": qid, "seq": 4, "fields": {f"q{qid}": [a]}})
     assert older.get_json() | {"now": None} == {
         "question_id": qid,
         "seq": 5,

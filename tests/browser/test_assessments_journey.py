@@ -49,7 +49,8 @@ def _trainee(app, name: str, *, pass_theory: bool = False) -> str:
             attempt, _ = attempts.start_attempt(user, exam)
             answers = {qname: answer for _t, qname, _d, answer in QUESTIONS}
             for question, _saved in attempts.questions_for_display(attempt):
-                attempts.save_answer(user, attempt.id, question.id, answers[question.name], 1)
+                shown = attempts.shown_answer(attempt, question, answers[question.name])
+                attempts.save_answer(user, attempt.id, question.id, shown, 1)
             attempts.submit_attempt(user, attempt.id)
         db.session.commit()
     return email

@@ -77,7 +77,7 @@ def test_matches_api_never_lists_a_seeker_who_neither_applied_nor_consented(
     pf.profile(silent, open_to_offers=False, consents={"skills": True}, skills="rahasia")
     willing = make_user("trainee")
     pf.certificate(willing, course)
-    pf.profile(willing, open_to_offers=True, consents={"skills": True}, skills="Las")
+    pf.profile(willing, open_to_offers=True, consents={"name": True, "skills": True}, skills="Las")
     response = client_as(user=owner).get(
         f"/api/v1/placement/vacancies/{vacancy.id}/matches", headers=token_for(owner)
     )

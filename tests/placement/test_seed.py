@@ -31,7 +31,7 @@ def test_seed_twice_creates_placement_data_once(app, db):
         graduate = db.session.scalar(
             select(User).where(User.email == "lulusan@demo.kompeten.id")
         ) or db.session.scalar(select(User).where(User.email == "peserta@demo.kompeten.id"))
-        ranked = matches.matches_for_vacancy(vacancy)
+        ranked = matches.matches_for_vacancy(vacancy.company.owner, vacancy)
         top = next(m for m in ranked if m.user.id == graduate.id)
         assert top.match.percent == 100
         figures = dashboard.compute()

@@ -176,7 +176,9 @@ def test_states_move_in_order_and_a_hire_records_a_placement(app, client, applie
 
 def test_employer_web_page_ranks_and_explains(client_as, applied, pf, make_user):
     consenting = make_user("trainee", full_name="Sari Setuju")
-    pf.profile(consenting, open_to_offers=True, consents={"skills": True}, skills="Las")
+    pf.profile(
+        consenting, open_to_offers=True, consents={"name": True, "skills": True}, skills="Las"
+    )
     pf.certificate(consenting, pf.course(units=(R1,)))
     hidden = make_user("trainee", full_name="Tono Tertutup")
     pf.certificate(hidden, pf.course(units=(R1, R2, P1)))
@@ -222,3 +224,17 @@ def test_pages_speak_english_on_request(client_as, applied):
     client.post("/language", data={"locale": "en"})
     page = client.get(f"/placement/vacancies/{applied['vacancy'].id}").get_data(as_text=True)
     assert "Required competency units" in page and "Send my application" in page
+
+
+def test_openings_past_a_32_bit_column_are_refused_and_nothing_is_written(
+    app, client, employer, token_for
+):
+    before = count_rows(app, Vacancy)
+    response = client.post(
+        "/api/v1/placement/vacancies",
+        json={"title": "Operator", "closes_on": closes(), "openings": 2**31},
+        headers=token_for(employer.owner),
+    )
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["details"]["json"]) == ["openings"]
+    assert count_rows(app, Vacancy) == before

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -229,16 +229,38 @@ class QuestionType:
 
     # -- taking ----------------------------------------------------------------------------
     def learner_view(
-        self, defn: Mapping[str, Any], *, shuffle_seed: int | None = None
+        self,
+        defn: Mapping[str, Any],
+        *,
+        shuffle_seed: int | None = None,
+        token: Callable[[str], str] | None = None,
     ) -> dict[str, Any]:
-        """What a trainee may see while answering: never keys, weights or feedback."""
+        """What a trainee may see while answering: never keys, weights or feedback. With a
+        `token`, the ids of the question's items are shown as `token(id)` only."""
         view: dict[str, Any] = {
             "type": self.key,
             "stem_html": self.render(defn, defn["stem"]),
             "points": defn["points"],
         }
         view.update(self._learner_extra(defn, shuffle_seed))
+        return view if token is None else self.mask_view(defn, view, token)
+
+    def mask_view(
+        self, defn: Mapping[str, Any], view: dict[str, Any], token: Callable[[str], str]
+    ) -> dict[str, Any]:
+        """A learner or review view with item ids replaced by their tokens."""
         return view
+
+    def mask_answer(self, defn: Mapping[str, Any], answer: Any, token: Callable[[str], str]) -> Any:
+        """A stored answer as the learner sees it: item ids replaced by their tokens."""
+        return answer
+
+    def unmask_answer(
+        self, defn: Mapping[str, Any], answer: Any, token: Callable[[str], str]
+    ) -> Any:
+        """A learner's answer in tokens back to item ids; raises ``AnswerError`` for a value
+        that is no token of this question (a bare item id included)."""
+        return answer
 
     def _learner_extra(self, defn: Mapping[str, Any], shuffle_seed: int | None) -> dict[str, Any]:
         return {}
@@ -275,8 +297,16 @@ class QuestionType:
         return Grade(score=float(score), max_score=points, correct=None, feedback=feedback)
 
     # -- review ----------------------------------------------------------------------------
-    def review_view(self, defn: Mapping[str, Any], answer: Any, grade: Grade) -> dict[str, Any]:
-        """The answer against the key, with feedback: for when review options allow it."""
+    def review_view(
+        self,
+        defn: Mapping[str, Any],
+        answer: Any,
+        grade: Grade,
+        *,
+        token: Callable[[str], str] | None = None,
+    ) -> dict[str, Any]:
+        """The answer against the key, with feedback: for when review options allow it. With
+        a `token`, item ids are shown as the learner saw them."""
         normalised = None if answer is None else self.validate_answer(defn, answer)
         view: dict[str, Any] = {
             "type": self.key,
@@ -290,7 +320,10 @@ class QuestionType:
             "general_feedback_html": self.render(defn, defn.get("general_feedback")),
         }
         view.update(self._review_extra(defn, normalised))
-        return view
+        if token is None:
+            return view
+        view["answer"] = self.mask_answer(defn, normalised, token)
+        return self.mask_view(defn, view, token)
 
     def _review_extra(self, defn: Mapping[str, Any], answer: Any) -> dict[str, Any]:
         return {}

@@ -6,12 +6,13 @@ Choice shape (normalised)::
 
 ``weight`` exists on single_choice only: the fraction of the points a wrong-but-close choice
 earns (0 <= weight < 1); a correct choice always weighs 1. A choice without an ``id`` gets an
-opaque one derived from its text.
+opaque one derived from its text. A learner never sees these ids: the attempt shows each
+choice under a token (``token(id)``, an HMAC per attempt) and answers in tokens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .base import (
@@ -74,6 +75,38 @@ def _choice_ids(defn: Mapping[str, Any]) -> set[str]:
 
 
 class _ChoiceType(QuestionType):
+    def mask_view(
+        self, defn: Mapping[str, Any], view: dict[str, Any], token: Callable[[str], str]
+    ) -> dict[str, Any]:
+        masked = dict(view)
+        masked["choices"] = [{**choice, "id": token(choice["id"])} for choice in view["choices"]]
+        if "correct_ids" in view:
+            masked["correct_ids"] = [token(choice_id) for choice_id in view["correct_ids"]]
+        return masked
+
+    def mask_answer(self, defn: Mapping[str, Any], answer: Any, token: Callable[[str], str]) -> Any:
+        if isinstance(answer, str):
+            return token(answer)
+        if isinstance(answer, list | tuple):
+            return [token(choice_id) for choice_id in answer]
+        return answer
+
+    def unmask_answer(
+        self, defn: Mapping[str, Any], answer: Any, token: Callable[[str], str]
+    ) -> Any:
+        ids = {token(choice["id"]): choice["id"] for choice in defn["choices"]}
+
+        def unmask(value: Any) -> Any:
+            if not isinstance(value, str):
+                return value
+            if value not in ids:
+                raise AnswerError("That choice is not part of this question")
+            return ids[value]
+
+        if isinstance(answer, list | tuple):
+            return [unmask(value) for value in answer]
+        return unmask(answer)
+
     def _learner_extra(self, defn: Mapping[str, Any], shuffle_seed: int | None) -> dict[str, Any]:
         choices = list(defn["choices"])
         if shuffle_seed is not None and defn.get("shuffle", True):

@@ -5,6 +5,7 @@ deterministic shuffle."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import re
 import unicodedata
@@ -60,6 +61,14 @@ def opaque_id(prefix: str, text: str) -> str:
     (unlike a position, which would reveal the author's original order)."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return f"{prefix}{digest[:10]}"
+
+
+def item_token(secret: bytes, scope: str, item_id: str) -> str:
+    """The id a learner sees for one item of one question in one attempt (`scope`): an HMAC,
+    so it tells nothing of the author's id or order and cannot be guessed or carried over to
+    another attempt."""
+    digest = hmac.new(secret, f"{scope}|{item_id}".encode(), hashlib.sha256).hexdigest()
+    return f"x{digest[:20]}"
 
 
 def stable_shuffle(items: Iterable[T], seed: int, key: Callable[[T], str]) -> list[T]:

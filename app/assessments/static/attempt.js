@@ -74,6 +74,14 @@
         }
         say("");
         send(qid);
+      } else if (result.status === 409 && result.body.error.code === "seq_conflict") {
+        /* another tab saved a different answer under this number: this tab's answer is the
+           newer edit, so it goes again above the stored number */
+        if (store[qid]) {
+          store[qid].seq = Math.max(store[qid].seq, result.body.error.details.seq + 1);
+          persist();
+        }
+        send(qid);
       } else if (result.status === 409) {
         window.localStorage.removeItem(key);
         window.location.reload();

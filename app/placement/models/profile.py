@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 # The profile items, each shown to an employer only with its own consent.
 PROFILE_ITEMS = ("education", "experience", "skills", "location", "sectors", "abroad", "languages")
+# What a job seeker may consent to show: their name (and id) to employers who find them
+# without an application, and each profile item.
+CONSENT_ITEMS = ("name", *PROFILE_ITEMS)
 
 
 class JobSeekerProfile(db.Model):

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.placement import bp
 from app.placement.forms import CompanyForm, StatusForm, VacancyForm
 from app.placement.models.employers import Company
+from app.placement.permissions import may_see_candidates
 from app.placement.routes.common import form_error
 from app.placement.services import applications, matches, vacancies
 from app.placement.services.common import split_codes
@@ -88,7 +89,9 @@ def new_vacancy():
 @require_roles("employer", "admin")
 def manage_vacancy(vacancy_id: int):
     found = vacancies.get_own_vacancy(current_user, vacancy_id)
-    ranked = matches.matches_for_vacancy(found)
+    if not may_see_candidates(current_user, found.company):
+        return render_template("placement/manage_vacancy.html", vacancy=found, ranked=None)
+    ranked = matches.matches_for_vacancy(current_user, found)
     live = {
         m.application.id: applications.live_certificates(m.application)
         for m in ranked

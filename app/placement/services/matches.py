@@ -3,12 +3,14 @@ then rank with the pure functions of app.placement.matching."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.courses.models import CourseVersion
+from app.errors import Forbidden
 from app.extensions import db
 from app.placement import verified
 from app.placement.matching import (
@@ -23,7 +25,11 @@ from app.placement.matching import (
 )
 from app.placement.models.employers import Application, Vacancy
 from app.placement.models.profile import JobSeekerProfile
-from app.placement.permissions import employer_may_see_seeker
+from app.placement.permissions import (
+    employer_may_see_identity,
+    employer_may_see_seeker,
+    may_see_candidates,
+)
 from app.placement.services.common import course_offers
 from app.placement.services.vacancies import public_vacancies
 
@@ -51,16 +57,52 @@ def seeker_spec(user_id: int, units: set[str], profile: JobSeekerProfile | None)
 
 @dataclass
 class CandidateMatch:
+    """One ranked candidate. `user` is for the server only; what an employer may see is
+    `user_id` and `name` (None without consent), `shown` and the match on consented units."""
+
     match: Match
     user: User
     applied: bool
     application: Application | None
     shown: dict  # the consented profile items
+    user_id: int | None
+    name: str | None
 
 
-def matches_for_vacancy(vacancy: Vacancy) -> list[CandidateMatch]:
+def _consented_spec(uid: int, units: set[str], profile: JobSeekerProfile | None) -> SeekerSpec:
+    """What an employer's ranking may use: place and sectors only with their consent, since
+    the explanation says whether they match."""
+    spec = seeker_spec(uid, units, profile)
+    if profile is None:
+        return spec
+    located = profile.consented("location")
+    return replace(
+        spec,
+        city=spec.city if located else "",
+        province=spec.province if located else "",
+        sectors=spec.sectors if profile.consented("sectors") else frozenset(),
+    )
+
+
+def _consented_units(
+    application: Application | None,
+    profile: JobSeekerProfile | None,
+    valid: dict[str, list[verified.CertificateRef]],
+) -> set[str]:
+    """The units an employer may match on: all valid ones for a seeker open to offers, only
+    those of the certificates attached to the application otherwise."""
+    if profile is not None and profile.open_to_offers:
+        return set(valid)
+    attached = set(application.certificate_ids) if application else set()
+    return {code for code, refs in valid.items() if any(r.id in attached for r in refs)}
+
+
+def matches_for_vacancy(viewer: User, vacancy: Vacancy) -> list[CandidateMatch]:
     """Applicants, and job seekers who agreed to be matched, ranked and explained. Nobody
-    else: an employer never sees a job seeker who neither applied nor consented."""
+    else: an employer never sees a job seeker who neither applied nor consented, and an
+    employer whose company is not verified sees no one."""
+    if not may_see_candidates(viewer, vacancy.company):
+        raise Forbidden(_("Candidates are shown once a platform admin has verified your company."))
     applications = {
         a.user_id: a
         for a in db.session.scalars(select(Application).where(Application.vacancy_id == vacancy.id))
@@ -83,18 +125,34 @@ def matches_for_vacancy(vacancy: Vacancy) -> list[CandidateMatch]:
     )
     units = verified.units_by_user(user_ids)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
-    specs = [seeker_spec(uid, set(units[uid]), profiles.get(uid)) for uid in user_ids]
-    ranked = rank_seekers(vacancy_spec(vacancy), specs)
-    return [
-        CandidateMatch(
-            match=m,
-            user=users[m.seeker_id],
-            applied=m.seeker_id in applications,
-            application=applications.get(m.seeker_id),
-            shown=profiles[m.seeker_id].shown_to_employer() if m.seeker_id in profiles else {},
+    specs = [
+        _consented_spec(
+            uid,
+            _consented_units(applications.get(uid), profiles.get(uid), units[uid]),
+            profiles.get(uid),
         )
-        for m in ranked
+        for uid in user_ids
     ]
+    ranked = rank_seekers(vacancy_spec(vacancy), specs)
+    out = []
+    for m in ranked:
+        uid = m.seeker_id
+        profile = profiles.get(uid)
+        identified = employer_may_see_identity(
+            uid in applications, bool(profile and profile.consented("name"))
+        )
+        out.append(
+            CandidateMatch(
+                match=m,
+                user=users[uid],
+                applied=uid in applications,
+                application=applications.get(uid),
+                shown=profile.shown_to_employer() if profile else {},
+                user_id=uid if identified else None,
+                name=users[uid].full_name if identified else None,
+            )
+        )
+    return out
 
 
 @dataclass

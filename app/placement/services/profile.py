@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.placement.models.profile import PROFILE_ITEMS, JobSeekerProfile
+from app.placement.models.profile import CONSENT_ITEMS, JobSeekerProfile
 from app.placement.services.common import COUNTRY_CODES
 
 log = logging.getLogger(__name__)
@@ -72,12 +72,12 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         clean["languages"] = parse_languages(fields["languages"])
     if "consents" in fields:
         consents = fields["consents"] or {}
-        unknown = set(consents) - set(PROFILE_ITEMS)
+        unknown = set(consents) - set(CONSENT_ITEMS)
         if unknown:
             raise ValidationFailed(
                 _("Unknown profile item."), details={"consents": sorted(unknown)}
             )
-        clean["consents"] = {item: bool(consents.get(item)) for item in PROFILE_ITEMS}
+        clean["consents"] = {item: bool(consents.get(item)) for item in CONSENT_ITEMS}
     for flag in ("willing_abroad", "open_to_offers"):
         if flag in fields:
             clean[flag] = bool(fields[flag])
