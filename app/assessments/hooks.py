@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assessments.models import Assessment
-from app.courses.completion import evaluate_completion, register_requirement
-from app.courses.learning_models import Enrollment
-from app.courses.models import Module
+from app.courses.models import Enrollment, Module
+from app.courses.services.completion import evaluate_completion, register_requirement
 from app.extensions import db
 
 

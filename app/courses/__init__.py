@@ -14,10 +14,10 @@ nav.add(
     "courses.manage", _l("Authoring"), roles=("instructor", "institution_admin", "admin"), order=22
 )
 
-from app.courses import (  # noqa: E402,F401
-    authoring_routes,
-    cohort_routes,
-    outline_routes,
-    routes,
-    unit_routes,
+from app.courses.routes import (  # noqa: E402,F401
+    authoring,
+    cohorts,
+    learning,
+    outline,
+    units,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.courses.content import UploadRefused
+from app.courses.services.content import UploadRefused
 from app.errors import AppError, ValidationFailed
 
 

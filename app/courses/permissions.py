@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.courses.learning_models import Enrollment
-from app.courses.models import CompetencyUnit, Course
+from app.courses.models import CompetencyUnit, Course, Enrollment
 
 AUTHOR_ROLES = ("instructor", "institution_admin", "admin")
 

@@ -10,12 +10,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import exists, select
 
-from app.courses import content, storage
 from app.courses.errors import upload_error
-from app.courses.learning_models import Enrollment
-from app.courses.models import Attachment, Course, CourseVersion
+from app.courses.models import Attachment, Course, CourseVersion, Enrollment
 from app.courses.permissions import can_edit_course
-from app.courses.services import require_editor
+from app.courses.services import content, storage
+from app.courses.services.authoring import require_editor
 from app.extensions import db
 
 log = logging.getLogger(__name__)

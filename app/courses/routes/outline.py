@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.courses import attachments, bp, outline
+from app.courses import bp
 from app.courses.forms import LessonForm, ModuleForm, MoveLessonForm, UploadForm
 from app.courses.models import Attachment
-from app.courses.web import (
+from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
@@ -19,6 +19,7 @@ from app.courses.web import (
     form_error,
     or_404,
 )
+from app.courses.services import attachments, outline
 from app.errors import AppError
 from app.extensions import db
 

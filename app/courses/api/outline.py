@@ -7,10 +7,9 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from app.api import BEARER, current_api_user, token_required
-from app.courses import attachments, enrolment, outline
-from app.courses.api import NOT_FOUND, blp, editable, visible
-from app.courses.catalogue import lesson_in_course
+from app.courses.api.courses import NOT_FOUND, blp, editable, visible
 from app.courses.permissions import can_edit_course, can_study
+from app.courses.routes.common import render_lesson_body
 from app.courses.schemas import (
     CourseAttachmentSchema,
     CourseUploadSchema,
@@ -23,7 +22,8 @@ from app.courses.schemas import (
     ModuleUpdateSchema,
     OutlineOrderSchema,
 )
-from app.courses.web import render_lesson_body
+from app.courses.services import attachments, enrolment, outline
+from app.courses.services.catalogue import lesson_in_course
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 

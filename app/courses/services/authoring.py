@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
-from app.courses import content
 from app.courses.models import (
     Attachment,
     Course,
@@ -27,7 +26,8 @@ from app.courses.models import (
     Module,
 )
 from app.courses.permissions import can_author_for, can_edit_course, can_manage_instructors
-from app.courses.validation import (
+from app.courses.services import content
+from app.courses.services.validation import (
     VERSION_FIELDS,
     clean_code,
     clean_version_fields,

@@ -13,10 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from app.api import BEARER, current_api_user, token_required
 from app.auth.models import User
-from app.courses import enrolment, progress
-from app.courses.api import NOT_FOUND, editable, visible
-from app.courses.catalogue import lesson_in_course, load_version
-from app.courses.learning_models import Cohort, Enrollment
+from app.courses.api.courses import NOT_FOUND, editable, visible
+from app.courses.models import Cohort, Enrollment
 from app.courses.permissions import can_manage_enrolments
 from app.courses.schemas import (
     CourseCohortInputSchema,
@@ -26,6 +24,8 @@ from app.courses.schemas import (
     CourseProgressSchema,
     EnrolInputSchema,
 )
+from app.courses.services import enrolment, progress
+from app.courses.services.catalogue import lesson_in_course, load_version
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 

@@ -14,8 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.auth.models import User, UserRole
 from app.auth.permissions import require_roles
-from app.courses import attachments, bp, packaging, services
-from app.courses.catalogue import load_version
+from app.courses import bp
 from app.courses.forms import (
     CourseForm,
     CourseImportForm,
@@ -27,13 +26,15 @@ from app.courses.forms import (
 )
 from app.courses.models import Course, course_instructors
 from app.courses.permissions import AUTHOR_ROLES, can_author, can_manage_instructors
-from app.courses.web import (
+from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
     flash_error,
     form_error,
 )
+from app.courses.services import attachments, authoring, packaging
+from app.courses.services.catalogue import load_version
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
@@ -95,7 +96,7 @@ def new_course():
         try:
             if institution is None:
                 abort(400)
-            course = services.create_course(
+            course = authoring.create_course(
                 current_user,
                 institution,
                 code=form.code.data,
@@ -152,7 +153,7 @@ def start_draft(course_id: int):
     course = editable_course(course_id)
     if EmptyForm().validate_on_submit():
         try:
-            version = services.editable_version(current_user, course)
+            version = authoring.editable_version(current_user, course)
         except AppError as error:
             flash_error(error)
         else:
@@ -177,7 +178,7 @@ def edit_details(course_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_draft(
+            authoring.update_draft(
                 current_user,
                 course,
                 _version_values(form),
@@ -201,7 +202,7 @@ def edit_settings(course_id: int):
     course = editable_course(course_id)
     form = SettingsForm()
     if form.validate_on_submit():
-        services.update_settings(
+        authoring.update_settings(
             current_user,
             course,
             self_paced=form.self_paced.data,
@@ -219,7 +220,7 @@ def edit_instructors(course_id: int):
     form.instructors.choices = _instructor_choices(course)
     if form.validate_on_submit():
         try:
-            services.set_instructors(current_user, course, form.instructors.data or [])
+            authoring.set_instructors(current_user, course, form.instructors.data or [])
         except AppError as error:
             flash_error(error)
         else:
@@ -232,7 +233,7 @@ def edit_instructors(course_id: int):
 def publish(course_id: int):
     course = editable_course(course_id)
     return button_action(
-        course, lambda: services.publish(current_user, course), _("The course is published.")
+        course, lambda: authoring.publish(current_user, course), _("The course is published.")
     )
 
 
@@ -240,7 +241,7 @@ def publish(course_id: int):
 def archive(course_id: int):
     course = editable_course(course_id)
     return button_action(
-        course, lambda: services.archive(current_user, course), _("The course is archived.")
+        course, lambda: authoring.archive(current_user, course), _("The course is archived.")
     )
 
 

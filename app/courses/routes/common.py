@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
-from app.courses import attachments
-from app.courses.catalogue import load_course
-from app.courses.content import render_markdown
 from app.courses.models import Course
 from app.courses.permissions import can_edit_course, can_view_course
+from app.courses.services import attachments
+from app.courses.services.catalogue import load_course
+from app.courses.services.content import render_markdown
 from app.errors import AppError
 from app.extensions import db
 

@@ -27,8 +27,6 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.auth.models import User
-from app.courses import attachments, storage
-from app.courses.catalogue import load_version
 from app.courses.models import (
     CompetencyUnit,
     Course,
@@ -37,11 +35,19 @@ from app.courses.models import (
     Lesson,
     Module,
 )
-from app.courses.package_checks import FORMAT, FORMAT_VERSION, MANIFEST, check_package, read_package
 from app.courses.permissions import can_author_for
-from app.courses.services import require_editor
-from app.courses.units import unit_by_code
-from app.courses.validation import clean_code
+from app.courses.services import attachments, storage
+from app.courses.services.authoring import require_editor
+from app.courses.services.catalogue import load_version
+from app.courses.services.package_checks import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    check_package,
+    read_package,
+)
+from app.courses.services.units import unit_by_code
+from app.courses.services.validation import clean_code
 from app.db import utcnow
 from app.errors import Conflict, Forbidden
 from app.extensions import db

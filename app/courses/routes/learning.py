@@ -10,8 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.forms import EmptyForm
-from app.courses import attachments, bp, enrolment, progress, storage
-from app.courses.catalogue import (
+from app.courses import bp
+from app.courses.forms import EnrolForm, cohort_choices
+from app.courses.models import Cohort, Course, CourseVersion, Enrollment
+from app.courses.permissions import can_edit_course, can_self_enrol, can_study
+from app.courses.routes.common import course_or_404, flash_error, render_lesson_body
+from app.courses.services import attachments, enrolment, progress, storage
+from app.courses.services.catalogue import (
     CatalogueQuery,
     filter_choices,
     lesson_in_course,
@@ -19,12 +24,7 @@ from app.courses.catalogue import (
     search,
     version_by_number,
 )
-from app.courses.forms import EnrolForm, cohort_choices
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course, CourseVersion
-from app.courses.permissions import can_edit_course, can_self_enrol, can_study
 from app.courses.vocab import LEVELS, SECTORS
-from app.courses.web import course_or_404, flash_error, render_lesson_body
 from app.errors import AppError
 from app.extensions import db
 from app.i18n import local_today

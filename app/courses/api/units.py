@@ -6,7 +6,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
-from app.courses import units
 from app.courses.schemas import (
     CourseUploadSchema,
     UnitArgsSchema,
@@ -16,6 +15,7 @@ from app.courses.schemas import (
     UnitPageSchema,
     UnitUpdateSchema,
 )
+from app.courses.services import units
 from app.extensions import db
 
 blp = Blueprint(

@@ -11,12 +11,12 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.forms import EmptyForm
 from app.auth.services import user_by_email
-from app.courses import bp, enrolment, reports
-from app.courses.catalogue import version_by_number
+from app.courses import bp
 from app.courses.forms import CohortForm, StaffEnrolForm, cohort_choices
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course
-from app.courses.web import editable_course, flash_error, form_error
+from app.courses.models import Cohort, Course, Enrollment
+from app.courses.routes.common import editable_course, flash_error, form_error
+from app.courses.services import enrolment, reports
+from app.courses.services.catalogue import version_by_number
 from app.errors import AppError, ValidationFailed
 from app.extensions import db
 

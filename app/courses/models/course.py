@@ -290,22 +290,3 @@ class Attachment(db.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
-
-
-# Enrolment models live in their own module; importing them here registers every table of
-# the feature with one import and lets other features import all models from one place.
-from app.courses.learning_models import Cohort, Enrollment, LessonProgress  # noqa: E402
-
-__all__ = [
-    "Attachment",
-    "Cohort",
-    "CompetencyUnit",
-    "Course",
-    "CourseVersion",
-    "CourseVersionUnit",
-    "Enrollment",
-    "Lesson",
-    "LessonProgress",
-    "Module",
-    "course_instructors",
-]

@@ -15,8 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, defer
 
 from app.auth.models import User
-from app.courses.learning_models import Cohort, Enrollment, LessonProgress
-from app.courses.models import Course, CourseVersion, Lesson, Module
+from app.courses.models import (
+    Cohort,
+    Course,
+    CourseVersion,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Module,
+)
 from app.csvsafe import defuse
 from app.extensions import db
 

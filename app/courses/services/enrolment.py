@@ -19,8 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course
+from app.courses.models import Cohort, Course, Enrollment
 from app.courses.permissions import can_manage_enrolments, can_self_enrol
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed

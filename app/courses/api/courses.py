@@ -12,14 +12,6 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
-from app.courses import packaging, services
-from app.courses.catalogue import (
-    CatalogueQuery,
-    load_course,
-    load_version,
-    search,
-    version_by_number,
-)
 from app.courses.models import Course, CourseVersion
 from app.courses.permissions import AUTHOR_ROLES, can_edit_course, can_view_course
 from app.courses.schemas import (
@@ -32,6 +24,14 @@ from app.courses.schemas import (
     CourseUpdateSchema,
     CourseUploadSchema,
     CourseVersionSchema,
+)
+from app.courses.services import authoring, packaging
+from app.courses.services.catalogue import (
+    CatalogueQuery,
+    load_course,
+    load_version,
+    search,
+    version_by_number,
 )
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -132,7 +132,7 @@ class Courses(MethodView):
             raise ValidationFailed(
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
-        course = services.create_course(user, institution, **body)
+        course = authoring.create_course(user, institution, **body)
         db.session.commit()
         return course_out(load_course(course.id))  # type: ignore[arg-type]
 
@@ -162,12 +162,12 @@ class CourseItem(MethodView):
         user = current_api_user()
         settings = {k: body.pop(k) for k in ("self_paced", "self_enrolment") if k in body}
         if settings:
-            services.update_settings(user, course, **settings)
+            authoring.update_settings(user, course, **settings)
         unit_codes = body.pop("unit_codes", None)
         cover = body.pop("cover_attachment_id", False)
         version = None
         if body or unit_codes is not None or cover is not False:
-            draft = services.update_draft(user, course, body, unit_codes, cover)
+            draft = authoring.update_draft(user, course, body, unit_codes, cover)
             version = _version_out(draft.id)
         db.session.commit()
         return course_out(course, version)
@@ -185,7 +185,7 @@ class Draft(MethodView):
     def post(self, course_id: int):
         """The course's draft version, started by copying the latest version if needed."""
         course = editable(course_id)
-        draft = services.editable_version(current_api_user(), course)
+        draft = authoring.editable_version(current_api_user(), course)
         db.session.commit()
         return _version_out(draft.id)
 
@@ -221,7 +221,7 @@ class Publish(MethodView):
         """Publish the draft: it is frozen, and the previous published version archived.
         An archived course without a draft returns to the catalogue on its published version."""
         course = editable(course_id)
-        version = services.publish(current_api_user(), course)
+        version = authoring.publish(current_api_user(), course)
         db.session.commit()
         return _version_out(version.id)
 
@@ -238,7 +238,7 @@ class Archive(MethodView):
     def post(self, course_id: int):
         """Take the course out of the catalogue; enrolled trainees keep studying."""
         course = editable(course_id)
-        services.archive(current_api_user(), course)
+        authoring.archive(current_api_user(), course)
         db.session.commit()
         return course_out(course)
 
@@ -256,7 +256,7 @@ class Instructors(MethodView):
     def put(self, body: dict, course_id: int):
         """Set the course's instructors."""
         course = visible(course_id)
-        services.set_instructors(current_api_user(), course, body["user_ids"])
+        authoring.set_instructors(current_api_user(), course, body["user_ids"])
         db.session.commit()
         return course_out(course)
 
@@ -306,4 +306,4 @@ class Import(MethodView):
         return course_out(load_course(course.id))  # type: ignore[arg-type]
 
 
-from app.courses import outline_api  # noqa: E402,F401  (its routes join this blueprint)
+from app.courses.api import outline  # noqa: E402,F401  (its routes join this blueprint)

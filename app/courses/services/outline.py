@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.courses.models import Course, Lesson, Module
-from app.courses.services import editable_version, new_key, require_draft, require_editor
-from app.courses.validation import number_field, text_field
+from app.courses.services.authoring import editable_version, new_key, require_draft, require_editor
+from app.courses.services.validation import number_field, text_field
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 
