@@ -1,6 +1,6 @@
 """JSON API: the catalogue and authoring of courses (details, drafts, modules, lessons,
-files, publication, export and import). Enrolment and progress are in learning_api.py,
-competency units in units_api.py."""
+files, publication, export and import). Enrolment and progress are in learning.py,
+competency units in units.py."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 from flask import send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
+from app.courses import courses_api as blp
+from app.courses.api.common import NOT_FOUND, editable, visible
 from app.courses.models import Course, CourseVersion
-from app.courses.permissions import AUTHOR_ROLES, can_edit_course, can_view_course
+from app.courses.permissions import AUTHOR_ROLES
 from app.courses.schemas import (
     CatalogueArgsSchema,
     CataloguePageSchema,
@@ -33,33 +34,9 @@ from app.courses.services.catalogue import (
     search,
     version_by_number,
 )
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
-
-blp = Blueprint(
-    "courses_api",
-    __name__,
-    url_prefix="/api/v1/courses",
-    description="Courses: the catalogue, and authoring by a course's instructors and its "
-    "institution's admins.",
-)
-
-NOT_FOUND = "No such course (or not one you may see)"
-
-
-def visible(course_id: int) -> Course:
-    course = load_course(course_id)
-    if course is None or not can_view_course(current_api_user(), course):
-        raise NotFound(_("Course not found."))
-    return course
-
-
-def editable(course_id: int) -> Course:
-    course = visible(course_id)
-    if not can_edit_course(current_api_user(), course):
-        raise Forbidden(_("You may not edit this course."))
-    return course
 
 
 def _version_out(version_id: int) -> CourseVersion:
@@ -133,7 +110,6 @@ class Courses(MethodView):
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
         course = authoring.create_course(user, institution, **body)
-        db.session.commit()
         return course_out(load_course(course.id))  # type: ignore[arg-type]
 
 
@@ -169,7 +145,6 @@ class CourseItem(MethodView):
         if body or unit_codes is not None or cover is not False:
             draft = authoring.update_draft(user, course, body, unit_codes, cover)
             version = _version_out(draft.id)
-        db.session.commit()
         return course_out(course, version)
 
 
@@ -186,7 +161,6 @@ class Draft(MethodView):
         """The course's draft version, started by copying the latest version if needed."""
         course = editable(course_id)
         draft = authoring.editable_version(current_api_user(), course)
-        db.session.commit()
         return _version_out(draft.id)
 
 
@@ -222,7 +196,6 @@ class Publish(MethodView):
         An archived course without a draft returns to the catalogue on its published version."""
         course = editable(course_id)
         version = authoring.publish(current_api_user(), course)
-        db.session.commit()
         return _version_out(version.id)
 
 
@@ -239,7 +212,6 @@ class Archive(MethodView):
         """Take the course out of the catalogue; enrolled trainees keep studying."""
         course = editable(course_id)
         authoring.archive(current_api_user(), course)
-        db.session.commit()
         return course_out(course)
 
 
@@ -257,7 +229,6 @@ class Instructors(MethodView):
         """Set the course's instructors."""
         course = visible(course_id)
         authoring.set_instructors(current_api_user(), course, body["user_ids"])
-        db.session.commit()
         return course_out(course)
 
 
@@ -273,7 +244,6 @@ class Export(MethodView):
         """Export every version, unit, lesson and file of the course as one ZIP package."""
         course = editable(course_id)
         buffer, filename = packaging.export_course(current_api_user(), course)
-        db.session.commit()
         return send_file(
             buffer, mimetype="application/zip", as_attachment=True, download_name=filename
         )
@@ -302,8 +272,4 @@ class Import(MethodView):
         course = packaging.import_course(
             user, institution, files["file"].read(), code=form.get("code")
         )
-        db.session.commit()
         return course_out(load_course(course.id))  # type: ignore[arg-type]
-
-
-from app.courses.api import outline  # noqa: E402,F401  (its routes join this blueprint)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
+from app.courses import units_api as blp
 from app.courses.schemas import (
     CourseUploadSchema,
     UnitArgsSchema,
@@ -16,15 +16,7 @@ from app.courses.schemas import (
     UnitUpdateSchema,
 )
 from app.courses.services import units
-from app.extensions import db
 
-blp = Blueprint(
-    "units_api",
-    __name__,
-    url_prefix="/api/v1/units",
-    description="Competency units (SKKNI): codes like TIK.OP02.001.01 or J.620100.004.01, "
-    "titles in Indonesian and English, elements and performance criteria (KUK).",
-)
 MAINTAINERS = ("instructor", "institution_admin", "admin")
 
 
@@ -49,7 +41,6 @@ class Units(MethodView):
     def post(self, body: dict):
         """Add a unit."""
         unit = units.create_unit(current_api_user(), **body)
-        db.session.commit()
         return unit
 
 
@@ -72,7 +63,6 @@ class UnitItem(MethodView):
     def patch(self, body: dict, unit_id: int):
         """Change a unit's titles or elements (its code never changes)."""
         unit = units.update_unit(current_api_user(), units.get_unit(unit_id), **body)
-        db.session.commit()
         return unit
 
 
@@ -89,5 +79,4 @@ class UnitImport(MethodView):
         """Import units from a CSV file (code,title_id,title_en,element,criterion); all or
         nothing."""
         report = units.import_units_csv(current_api_user(), files["file"].read())
-        db.session.commit()
         return {"created": report.created, "updated": report.updated}

@@ -5,7 +5,7 @@ content lives in CourseVersions: one draft at most, one published at most (both 
 partial unique indexes), any number archived. Publishing freezes a version; the services
 refuse to change a version that is not a draft. Modules and lessons carry a `key` that stays
 the same when a version is copied, so progress follows a lesson from one version to the next.
-Enrolment and progress live in `learning_models.py`.
+Enrolment and progress live in `learning.py`.
 """
 
 from __future__ import annotations

@@ -8,13 +8,14 @@ import logging
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
-from app.courses.errors import upload_error
 from app.courses.models import Attachment, Course, CourseVersion, Enrollment
 from app.courses.permissions import can_edit_course
 from app.courses.services import content, storage
 from app.courses.services.authoring import require_editor
+from app.errors import AppError, TooLarge, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,25 @@ def _unique_name(course_id: int, name: str) -> str:
     return f"{stem}-{number}.{ext}"
 
 
+def _upload_error(refused: content.UploadRefused) -> AppError:
+    """A clear, translated error for a refused upload."""
+    if refused.reason == "too_large":
+        megabytes = max(int(refused.detail or 0) // (1024 * 1024), 1)
+        return TooLarge(
+            _("The file is too large. The limit is %(mb)s MB.", mb=megabytes),
+            details={"file": ["too_large"]},
+        )
+    messages = {
+        "empty": _("The file is empty."),
+        "svg": _("SVG images are not accepted. Upload a PNG, JPEG, GIF or WebP image."),
+        "type": _("This type of file is not accepted. Upload PNG, JPEG, GIF, WebP or PDF."),
+        "disguised": _("The file name does not match its content."),
+        "damaged": _("The image is damaged or not really an image."),
+        "name": _("Give the file a name."),
+    }
+    return ValidationFailed(messages[refused.reason], details={"file": [refused.reason]})
+
+
 def add_attachment(user: Any, course: Course, filename: str, data: bytes) -> Attachment:
     """Check and store an upload. If any check fails, nothing is written."""
     require_editor(user, course)
@@ -53,7 +73,7 @@ def add_attachment(user: Any, course: Course, filename: str, data: bytes) -> Att
             filename or "", data, max_bytes=max_bytes, max_image_bytes=max_image_bytes
         )
     except content.UploadRefused as refused:
-        raise upload_error(refused) from refused
+        raise _upload_error(refused) from refused
     attachment = store(course.id, name, content_type, data, uploaded_by_id=user.id)
     log.info(
         "user %s uploaded %s (%s, %s bytes) to course %s",
