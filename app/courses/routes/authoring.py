@@ -1,6 +1,6 @@
 """Web pages for authors: create a course, edit the details of its draft, publish, archive,
 choose instructors and enrolment settings, export and import. The outline (modules,
-lessons, files) is in outline_routes.py."""
+lessons, files) is in outline.py."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
-    flash_error,
     form_error,
+    refuse,
 )
 from app.courses.services import attachments, authoring, packaging
 from app.courses.services.catalogue import load_version
@@ -109,7 +109,6 @@ def new_course():
             form_error(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Course created. Now add its modules and lessons."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -155,10 +154,8 @@ def start_draft(course_id: int):
         try:
             version = authoring.editable_version(current_user, course)
         except AppError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Draft version %(number)s started.", number=version.number), "success")
+            return refuse(error, "courses.author", course_id=course.id)
+        flash(_("Draft version %(number)s started.", number=version.number), "success")
     return redirect(author_url(course), 303)
 
 
@@ -189,7 +186,6 @@ def edit_details(course_id: int):
             form_error(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Course details saved in the draft."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -208,7 +204,6 @@ def edit_settings(course_id: int):
             self_paced=form.self_paced.data,
             self_enrolment=form.self_enrolment.data,
         )
-        db.session.commit()
         flash(_("Enrolment settings saved."), "success")
     return redirect(author_url(course), 303)
 
@@ -222,10 +217,8 @@ def edit_instructors(course_id: int):
         try:
             authoring.set_instructors(current_user, course, form.instructors.data or [])
         except AppError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Instructors saved."), "success")
+            return refuse(error, "courses.author", course_id=course.id)
+        flash(_("Instructors saved."), "success")
     return redirect(author_url(course), 303)
 
 
@@ -249,7 +242,6 @@ def archive(course_id: int):
 def export(course_id: int):
     course = editable_course(course_id)
     buffer, filename = packaging.export_course(current_user, course)
-    db.session.commit()  # the audit entry
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=filename)
 
 
@@ -271,7 +263,6 @@ def import_course():
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Course imported."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":

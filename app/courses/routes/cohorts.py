@@ -53,7 +53,6 @@ def cohorts(course_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Cohort created."), "success")
             return redirect(url_for("courses.cohorts", course_id=course.id), 303)
     elif request.method == "POST":
@@ -104,7 +103,6 @@ def edit_cohort(course_id: int, cohort_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Cohort saved."), "success")
             return redirect(url_for("courses.cohorts", course_id=course.id), 303)
     elif request.method == "POST":
@@ -132,7 +130,6 @@ def staff_enrol(course_id: int):
     except AppError as error:
         form_error(form, error)
         return _cohorts_page(course, CohortForm(formdata=None), form), error.status
-    db.session.commit()
     if record.status == "waiting":
         flash(
             _("The cohort is full: %(name)s is on the waiting list.", name=trainee.full_name),
@@ -154,9 +151,9 @@ def staff_withdraw(course_id: int, enrollment_id: int):
             enrolment.withdraw(current_user, record)
         except AppError as error:
             flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The enrolment has been withdrawn."), "success")
+            page = _cohorts_page(course, CohortForm(formdata=None), StaffEnrolForm(formdata=None))
+            return page, error.status
+        flash(_("The enrolment has been withdrawn."), "success")
     return redirect(url_for("courses.cohorts", course_id=course.id), 303)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import Response, abort, current_app, flash, make_response, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,6 @@ from app.courses.services import attachments
 from app.courses.services.catalogue import load_course
 from app.courses.services.content import render_markdown
 from app.errors import AppError
-from app.extensions import db
 
 
 def course_or_404(course_id: int) -> Course:
@@ -39,8 +38,8 @@ def editable_course(course_id: int) -> Course:
 
 
 def form_error(form: Any, error: AppError) -> None:
-    """Put a service error on the form fields it names, or show it as a message."""
-    db.session.rollback()
+    """Put a service error on the form fields it names, or show it as a message. The caller
+    answers with an error status, so the request's transaction rolls back."""
     placed = False
     for name in error.details:
         field = getattr(form, name, None)
@@ -52,12 +51,20 @@ def form_error(form: Any, error: AppError) -> None:
 
 
 def flash_error(error: AppError) -> None:
-    db.session.rollback()
     flash(error.message, "error")
     for key, values in error.details.items():
         if key == "publish":
             for value in values:
                 flash(value, "error")
+
+
+def refuse(error: AppError, endpoint: str, **values: Any) -> Response:
+    """Show the page a success would have led to, with the error flashed on it and the
+    error's status, so that the request's transaction rolls back."""
+    flash_error(error)
+    response = make_response(current_app.view_functions[endpoint](**values))
+    response.status_code = error.status
+    return response
 
 
 def author_url(course: Course) -> str:
@@ -78,9 +85,7 @@ def button_action(course: Course, action: Callable[[], Any], success: str | None
         try:
             action()
         except AppError as error:
-            flash_error(error)
-            return redirect(author_url(course), 303)
-        db.session.commit()
+            return refuse(error, "courses.author", course_id=course.id)
         if success:
             flash(success, "success")
     return redirect(author_url(course), 303)

@@ -14,7 +14,7 @@ from app.courses import bp
 from app.courses.forms import EnrolForm, cohort_choices
 from app.courses.models import Cohort, Course, CourseVersion, Enrollment
 from app.courses.permissions import can_edit_course, can_self_enrol, can_study
-from app.courses.routes.common import course_or_404, flash_error, render_lesson_body
+from app.courses.routes.common import course_or_404, refuse, render_lesson_body
 from app.courses.services import attachments, enrolment, progress, storage
 from app.courses.services.catalogue import (
     CatalogueQuery,
@@ -150,9 +150,7 @@ def enrol(course_id: int):
     try:
         record = enrolment.enrol(current_user, course, cohort)
     except AppError as error:
-        flash_error(error)
-        return redirect(url_for("courses.course_page", course_id=course.id), 303)
-    db.session.commit()
+        return refuse(error, "courses.course_page", course_id=course.id)
     if record.status == "waiting":
         flash(_("The cohort is full. You are on the waiting list."), "info")
     else:
@@ -176,10 +174,8 @@ def withdraw(course_id: int):
         try:
             enrolment.withdraw(current_user, record)
         except AppError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("You have left the course."), "success")
+            return refuse(error, "courses.course_page", course_id=course.id)
+        flash(_("You have left the course."), "success")
     return redirect(url_for("courses.course_page", course_id=course.id), 303)
 
 
@@ -192,10 +188,8 @@ def move_to_latest(course_id: int):
         try:
             progress.move_to_latest(current_user, record)
         except AppError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("You now study the latest version. Your progress came with you."), "success")
+            return refuse(error, "courses.course_page", course_id=course.id)
+        flash(_("You now study the latest version. Your progress came with you."), "success")
     return redirect(url_for("courses.course_page", course_id=course.id), 303)
 
 
@@ -216,7 +210,6 @@ def lesson(course_id: int, lesson_id: int):
     assert version is not None  # noqa: S101 - the lesson's own version
     if studying:
         progress.record_visit(record, item)
-        db.session.commit()
     previous, following = progress.neighbours(version.modules, item)
     return render_template(
         "courses/lesson.html",
@@ -246,9 +239,7 @@ def complete_lesson(course_id: int, lesson_id: int):
     try:
         result = progress.complete_lesson(current_user, record, item)
     except AppError as error:
-        flash_error(error)
-        return redirect(url_for("courses.course_page", course_id=course.id), 303)
-    db.session.commit()
+        return refuse(error, "courses.course_page", course_id=course.id)
     if result.newly_completed:
         flash(_("Congratulations! You have completed this course."), "success")
     following = request.form.get("next", type=int)

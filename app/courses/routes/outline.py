@@ -15,13 +15,12 @@ from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
-    flash_error,
     form_error,
     or_404,
+    refuse,
 )
 from app.courses.services import attachments, outline
 from app.errors import AppError
-from app.extensions import db
 
 
 @bp.route("/courses/<int:course_id>/modules", methods=["POST"])
@@ -34,10 +33,8 @@ def add_module(course_id: int):
     try:
         outline.add_module(current_user, course, form.title.data, form.summary.data or "")
     except AppError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("Module added."), "success")
+        return refuse(error, "courses.author", course_id=course.id)
+    flash(_("Module added."), "success")
     return redirect(author_url(course), 303)
 
 
@@ -54,7 +51,6 @@ def edit_module(course_id: int, module_id: int):
             form_error(form, error)
             status = 409 if error.status == 409 else 422
         else:
-            db.session.commit()
             return redirect(author_url(course), 303)
     elif request.method == "POST":
         status = 422
@@ -96,7 +92,6 @@ def new_lesson(course_id: int, module_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Lesson added."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -132,7 +127,6 @@ def edit_lesson(course_id: int, lesson_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Lesson saved."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -182,9 +176,7 @@ def upload(course_id: int):
             current_user, course, form.file.data.filename or "", form.file.data.read()
         )
     except AppError as error:
-        flash_error(error)
-        return redirect(author_url(course) + "#files", 303)
-    db.session.commit()
+        return refuse(error, "courses.author", course_id=course.id)
     flash(_("Uploaded. Use it in a lesson as: %(snippet)s", snippet=_snippet(item)), "success")
     return redirect(author_url(course) + "#files", 303)
 

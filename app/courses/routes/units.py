@@ -14,7 +14,6 @@ from app.courses.permissions import can_edit_unit, can_maintain_units
 from app.courses.routes.common import form_error
 from app.courses.services import units
 from app.errors import AppError
-from app.extensions import db
 
 MAINTAINERS = ("instructor", "institution_admin", "admin")
 
@@ -64,7 +63,6 @@ def new_unit():
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Unit %(code)s created.", code=unit.code), "success")
             return redirect(url_for("courses.unit_detail", unit_id=unit.id), 303)
     elif request.method == "POST":
@@ -99,7 +97,6 @@ def edit_unit(unit_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Unit saved."), "success")
             return redirect(url_for("courses.unit_detail", unit_id=unit.id), 303)
     elif request.method == "POST":
@@ -119,7 +116,6 @@ def import_units():
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(
                 _(
                     "Import done: %(created)s units created, %(updated)s updated.",
