@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from app.api import BEARER, current_api_user, token_required
 from app.courses import courses_api as blp
+from app.courses import permissions
 from app.courses.api.common import NOT_FOUND, editable, visible
 from app.courses.models import Course, CourseVersion
 from app.courses.permissions import AUTHOR_ROLES
@@ -109,6 +110,7 @@ class Courses(MethodView):
             raise ValidationFailed(
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
+        permissions.ensure_can_author_for(user, institution.id)
         course = authoring.create_course(user, institution, **body)
         return course_out(load_course(course.id))  # type: ignore[arg-type]
 
@@ -228,6 +230,7 @@ class Instructors(MethodView):
     def put(self, body: dict, course_id: int):
         """Set the course's instructors."""
         course = visible(course_id)
+        permissions.ensure_can_manage_instructors(current_api_user(), course)
         authoring.set_instructors(current_api_user(), course, body["user_ids"])
         return course_out(course)
 
@@ -269,6 +272,7 @@ class Import(MethodView):
             raise ValidationFailed(
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
+        permissions.ensure_can_author_for(user, institution.id)
         course = packaging.import_course(
             user, institution, files["file"].read(), code=form.get("code")
         )

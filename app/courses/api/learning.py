@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.api import BEARER, current_api_user, token_required
 from app.auth.models import User
 from app.courses import learning_api as blp
+from app.courses import permissions
 from app.courses.api.common import NOT_FOUND, editable, visible
 from app.courses.models import Cohort, Enrollment
 from app.courses.permissions import can_manage_enrolments
@@ -146,6 +147,7 @@ class CourseEnrolments(MethodView):
             if trainee is None:
                 raise ValidationFailed(_("No such user."), details={"user_id": ["unknown"]})
         cohort = enrolment.get_cohort(course, body["cohort_id"]) if body["cohort_id"] else None
+        permissions.ensure_can_enrol(user, trainee, course)
         record = enrolment.enrol(trainee, course, cohort, by=user if trainee is not user else None)
         return record
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from app.api import BEARER, current_api_user, token_required
+from app.courses import permissions
 from app.courses import units_api as blp
 from app.courses.schemas import (
     CourseUploadSchema,
@@ -40,6 +41,7 @@ class Units(MethodView):
     @blp.alt_response(422, description="Invalid body, e.g. a malformed unit code")
     def post(self, body: dict):
         """Add a unit."""
+        permissions.ensure_can_maintain_units(current_api_user())
         unit = units.create_unit(current_api_user(), **body)
         return unit
 
@@ -62,7 +64,9 @@ class UnitItem(MethodView):
     @blp.alt_response(422, description="Invalid body")
     def patch(self, body: dict, unit_id: int):
         """Change a unit's titles or elements (its code never changes)."""
-        unit = units.update_unit(current_api_user(), units.get_unit(unit_id), **body)
+        unit = units.get_unit(unit_id)
+        permissions.ensure_can_edit_unit(current_api_user(), unit)
+        unit = units.update_unit(current_api_user(), unit, **body)
         return unit
 
 
@@ -78,5 +82,9 @@ class UnitImport(MethodView):
     def post(self, files: dict):
         """Import units from a CSV file (code,title_id,title_en,element,criterion); all or
         nothing."""
-        report = units.import_units_csv(current_api_user(), files["file"].read())
+        user = current_api_user()
+        permissions.ensure_can_maintain_units(user)
+        plan = units.read_units_csv(files["file"].read())
+        permissions.ensure_can_edit_units(user, plan.existing.values())
+        report = units.import_units(user, plan)
         return {"created": report.created, "updated": report.updated}

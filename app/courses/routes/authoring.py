@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.auth.models import User, UserRole
 from app.auth.permissions import require_roles
-from app.courses import bp
+from app.courses import bp, permissions
 from app.courses.forms import (
     CourseForm,
     CourseImportForm,
@@ -30,8 +30,8 @@ from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
+    flash_error,
     form_error,
-    refuse,
 )
 from app.courses.services import attachments, authoring, packaging
 from app.courses.services.catalogue import load_version
@@ -96,6 +96,7 @@ def new_course():
         try:
             if institution is None:
                 abort(400)
+            permissions.ensure_can_author_for(current_user, institution.id)
             course = authoring.create_course(
                 current_user,
                 institution,
@@ -152,9 +153,11 @@ def start_draft(course_id: int):
     course = editable_course(course_id)
     if EmptyForm().validate_on_submit():
         try:
-            version = authoring.editable_version(current_user, course)
+            with db.session.begin_nested():
+                version = authoring.editable_version(current_user, course)
         except AppError as error:
-            return refuse(error, "courses.author", course_id=course.id)
+            flash_error(error)
+            return redirect(author_url(course), 303)
         flash(_("Draft version %(number)s started.", number=version.number), "success")
     return redirect(author_url(course), 303)
 
@@ -215,9 +218,12 @@ def edit_instructors(course_id: int):
     form.instructors.choices = _instructor_choices(course)
     if form.validate_on_submit():
         try:
-            authoring.set_instructors(current_user, course, form.instructors.data or [])
+            with db.session.begin_nested():
+                permissions.ensure_can_manage_instructors(current_user, course)
+                authoring.set_instructors(current_user, course, form.instructors.data or [])
         except AppError as error:
-            return refuse(error, "courses.author", course_id=course.id)
+            flash_error(error)
+            return redirect(author_url(course), 303)
         flash(_("Instructors saved."), "success")
     return redirect(author_url(course), 303)
 
@@ -256,6 +262,7 @@ def import_course():
         if institution is None:
             abort(400)
         try:
+            permissions.ensure_can_author_for(current_user, institution.id)
             course = packaging.import_course(
                 current_user, institution, form.file.data.read(), code=form.code.data or None
             )

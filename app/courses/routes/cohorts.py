@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.forms import EmptyForm
 from app.auth.services import user_by_email
-from app.courses import bp
+from app.courses import bp, permissions
 from app.courses.forms import CohortForm, StaffEnrolForm, cohort_choices
 from app.courses.models import Cohort, Course, Enrollment
 from app.courses.routes.common import editable_course, flash_error, form_error
@@ -126,6 +126,7 @@ def staff_enrol(course_id: int):
             raise ValidationFailed(
                 _("No account has this e-mail address."), details={"email": ["unknown"]}
             )
+        permissions.ensure_can_enrol(current_user, trainee, course)
         record = enrolment.enrol(trainee, course, cohort, by=current_user)
     except AppError as error:
         form_error(form, error)
@@ -148,11 +149,11 @@ def staff_withdraw(course_id: int, enrollment_id: int):
         abort(404)
     if EmptyForm().validate_on_submit():
         try:
-            enrolment.withdraw(current_user, record)
+            with db.session.begin_nested():
+                enrolment.withdraw(current_user, record)
         except AppError as error:
             flash_error(error)
-            page = _cohorts_page(course, CohortForm(formdata=None), StaffEnrolForm(formdata=None))
-            return page, error.status
+            return redirect(url_for("courses.cohorts", course_id=course.id), 303)
         flash(_("The enrolment has been withdrawn."), "success")
     return redirect(url_for("courses.cohorts", course_id=course.id), 303)
 

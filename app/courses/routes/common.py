@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, current_app, flash, make_response, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from app.courses.services import attachments
 from app.courses.services.catalogue import load_course
 from app.courses.services.content import render_markdown
 from app.errors import AppError
+from app.extensions import db
 
 
 def course_or_404(course_id: int) -> Course:
@@ -58,15 +59,6 @@ def flash_error(error: AppError) -> None:
                 flash(value, "error")
 
 
-def refuse(error: AppError, endpoint: str, **values: Any) -> Response:
-    """Show the page a success would have led to, with the error flashed on it and the
-    error's status, so that the request's transaction rolls back."""
-    flash_error(error)
-    response = make_response(current_app.view_functions[endpoint](**values))
-    response.status_code = error.status
-    return response
-
-
 def author_url(course: Course) -> str:
     return url_for("courses.author", course_id=course.id)
 
@@ -80,12 +72,15 @@ def or_404(getter: Callable[[Course, int], Any], course: Course, item_id: int) -
 
 
 def button_action(course: Course, action: Callable[[], Any], success: str | None = None) -> Any:
-    """Run a one-button action (move, delete, publish...) and go back to the author page."""
+    """Run a one-button action (move, delete, publish...) and go back to the author page. A
+    refused action is undone by its savepoint: the redirect commits nothing of it."""
     if EmptyForm().validate_on_submit():
         try:
-            action()
+            with db.session.begin_nested():
+                action()
         except AppError as error:
-            return refuse(error, "courses.author", course_id=course.id)
+            flash_error(error)
+            return redirect(author_url(course), 303)
         if success:
             flash(success, "success")
     return redirect(author_url(course), 303)

@@ -15,12 +15,13 @@ from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
+    flash_error,
     form_error,
     or_404,
-    refuse,
 )
 from app.courses.services import attachments, outline
 from app.errors import AppError
+from app.extensions import db
 
 
 @bp.route("/courses/<int:course_id>/modules", methods=["POST"])
@@ -31,9 +32,11 @@ def add_module(course_id: int):
         flash(_("Give the module a title."), "error")
         return redirect(author_url(course), 303)
     try:
-        outline.add_module(current_user, course, form.title.data, form.summary.data or "")
+        with db.session.begin_nested():
+            outline.add_module(current_user, course, form.title.data, form.summary.data or "")
     except AppError as error:
-        return refuse(error, "courses.author", course_id=course.id)
+        flash_error(error)
+        return redirect(author_url(course), 303)
     flash(_("Module added."), "success")
     return redirect(author_url(course), 303)
 
@@ -172,11 +175,13 @@ def upload(course_id: int):
         flash(_("Choose a file to upload."), "error")
         return redirect(author_url(course) + "#files", 303)
     try:
-        item = attachments.add_attachment(
-            current_user, course, form.file.data.filename or "", form.file.data.read()
-        )
+        with db.session.begin_nested():
+            item = attachments.add_attachment(
+                current_user, course, form.file.data.filename or "", form.file.data.read()
+            )
     except AppError as error:
-        return refuse(error, "courses.author", course_id=course.id)
+        flash_error(error)
+        return redirect(author_url(course) + "#files", 303)
     flash(_("Uploaded. Use it in a lesson as: %(snippet)s", snippet=_snippet(item)), "success")
     return redirect(author_url(course) + "#files", 303)
 

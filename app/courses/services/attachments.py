@@ -9,12 +9,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
-from app.courses.models import Attachment, Course, CourseVersion, Enrollment
-from app.courses.permissions import can_edit_course
+from app.courses.models import Attachment, Course
 from app.courses.services import content, storage
-from app.courses.services.authoring import require_editor
 from app.errors import AppError, TooLarge, ValidationFailed
 from app.extensions import db
 
@@ -66,7 +64,6 @@ def _upload_error(refused: content.UploadRefused) -> AppError:
 
 def add_attachment(user: Any, course: Course, filename: str, data: bytes) -> Attachment:
     """Check and store an upload. If any check fails, nothing is written."""
-    require_editor(user, course)
     max_bytes, max_image_bytes = limits()
     try:
         name, content_type = content.check_upload(
@@ -116,34 +113,3 @@ def for_course(course_id: int) -> list[Attachment]:
 
 def by_token(token: str) -> Attachment | None:
     return db.session.scalar(select(Attachment).where(Attachment.token == token))
-
-
-def can_download(user: Any, attachment: Attachment) -> bool:
-    """Covers of published versions are public; other files are for the course's editors
-    and its trainees."""
-    is_public_cover = db.session.scalar(
-        select(
-            exists().where(
-                CourseVersion.cover_attachment_id == attachment.id,
-                CourseVersion.status.in_(("published", "archived")),
-            )
-        )
-    )
-    if is_public_cover:
-        return True
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    course = db.session.get(Course, attachment.course_id)
-    if course is not None and can_edit_course(user, course):
-        return True
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Enrollment.course_id == attachment.course_id,
-                    Enrollment.user_id == user.id,
-                    Enrollment.status.in_(("active", "completed")),
-                )
-            )
-        )
-    )

@@ -20,9 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import User
 from app.courses.models import Cohort, Course, Enrollment
-from app.courses.permissions import can_manage_enrolments, can_self_enrol
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import local_today
 
@@ -60,13 +59,7 @@ def _clean_cohort(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _require_manager(user: User, course: Course) -> None:
-    if not can_manage_enrolments(user, course):
-        raise Forbidden(_("You may not manage enrolments of this course."))
-
-
 def create_cohort(user: User, course: Course, **fields: Any) -> Cohort:
-    _require_manager(user, course)
     clean = _clean_cohort(fields)
     if db.session.scalar(
         select(Cohort.id).where(Cohort.course_id == course.id, Cohort.name == clean["name"])
@@ -82,7 +75,6 @@ def create_cohort(user: User, course: Course, **fields: Any) -> Cohort:
 
 
 def update_cohort(user: User, cohort: Cohort, **fields: Any) -> Cohort:
-    _require_manager(user, cohort.course)
     clean = _clean_cohort(
         {
             "name": cohort.name,
@@ -164,10 +156,6 @@ def enrol(
     """Enrol a trainee: by themselves (`by` None) or by staff. Joins the waiting list when
     the cohort is full."""
     staff = by is not None and by.id != trainee.id
-    if staff:
-        _require_manager(by, course)
-    elif not can_self_enrol(trainee):
-        raise Forbidden(_("Only trainees can enrol in courses."))
     if not trainee.has_role("trainee"):
         raise ValidationFailed(
             _("Only trainee accounts can be enrolled."), details={"user": ["not_trainee"]}
@@ -175,8 +163,6 @@ def enrol(
     version = course.published_version
     if course.status != "published" or version is None:
         raise Conflict(_("This course is not open for enrolment."), details={"course": ["closed"]})
-    if not staff and not course.self_enrolment:
-        raise Forbidden(_("Enrolment in this course is done by the training centre."))
     if cohort is None and not course.self_paced:
         raise ValidationFailed(_("Choose a cohort."), details={"cohort_id": ["required"]})
     if cohort is not None:
@@ -235,8 +221,6 @@ def enrol(
 
 def withdraw(user: User, enrollment: Enrollment) -> Enrollment:
     """Leave a course (or its waiting list). A freed seat goes to the longest waiting."""
-    if enrollment.user_id != user.id:
-        _require_manager(user, enrollment.course)
     if enrollment.status not in ("active", "waiting"):
         raise Conflict(
             _("Only a current enrolment can be withdrawn."), details={"status": [enrollment.status]}
