@@ -29,7 +29,12 @@ class Units(MethodView):
     def get(self, args: dict):
         """Search units by code or title."""
         page = units.search_units(args["q"], args["page"])
-        return {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
+        return {
+            "items": page.items,
+            "total": page.total,
+            "page": page.page,
+            "pages": max(page.pages, 1),  # an empty result is one empty page
+        }
 
     @blp.doc(security=BEARER)
     @token_required(*MAINTAINERS)

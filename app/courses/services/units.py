@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import or_, select
 
 from app.audit.services import record
 from app.auth.models import User
@@ -164,37 +165,20 @@ def get_unit(unit_id: int) -> CompetencyUnit:
     return unit
 
 
-@dataclass
-class UnitPage:
-    items: list[CompetencyUnit]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-
-def search_units(q: str = "", page: int = 1, per_page: int = 30) -> UnitPage:
+def search_units(q: str = "", page: int = 1, per_page: int = 30) -> Pagination:
     query = select(CompetencyUnit)
-    if q.strip():
-        pattern = (
-            "%" + q.strip().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        )
+    text = q.strip()
+    if text:
         query = query.where(
             or_(
-                CompetencyUnit.code.ilike(pattern, escape="\\"),
-                CompetencyUnit.title_id.ilike(pattern, escape="\\"),
-                CompetencyUnit.title_en.ilike(pattern, escape="\\"),
+                CompetencyUnit.code.icontains(text, autoescape=True),
+                CompetencyUnit.title_id.icontains(text, autoescape=True),
+                CompetencyUnit.title_en.icontains(text, autoescape=True),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(page, 1)
-    items = db.session.scalars(
-        query.order_by(CompetencyUnit.code).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return UnitPage(list(items), total, page, per_page)
+    return db.paginate(
+        query.order_by(CompetencyUnit.code), page=page, per_page=per_page, error_out=False
+    )
 
 
 # CSV import ------------------------------------------------------------------------------
