@@ -4,13 +4,16 @@ competency units in units.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
+from marshmallow import Schema
 
 from app.api import BEARER, current_api_user, token_required
+from app.auth.models import User
 from app.courses import courses_api as blp
 from app.courses import permissions
 from app.courses.api.common import NOT_FOUND, editable, visible
@@ -90,7 +93,7 @@ class Courses(MethodView):
             ],
             "total": page.total,
             "page": page.page,
-            "pages": page.pages,
+            "pages": max(page.pages, 1),  # an empty result is one empty page
         }
 
     @blp.doc(security=BEARER)
@@ -150,20 +153,51 @@ class CourseItem(MethodView):
         return course_out(course, version)
 
 
-@blp.route("/<int:course_id>/draft")
-class Draft(MethodView):
-    @blp.doc(security=BEARER)
-    @token_required()
-    @blp.response(200, CourseVersionSchema)
-    @blp.alt_response(401, description="No valid token")
-    @blp.alt_response(403, description="Not an editor of this course")
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="The course is archived, or another draft was just made")
-    def post(self, course_id: int):
-        """The course's draft version, started by copying the latest version if needed."""
+def _course_action(
+    name: str,
+    change: Callable[[User, Course], Any],
+    out: Callable[[Course, Any], Any],
+    schema: type[Schema],
+    conflicts: list[tuple[int, str]],
+    summary: str,
+) -> None:
+    """One editor's action on a course (POST /<id>/<name>), and its documentation: load
+    the course for its editors (404, 403), run the service, show the result."""
+
+    def post(self: MethodView, course_id: int) -> Any:
         course = editable(course_id)
-        draft = authoring.editable_version(current_api_user(), course)
-        return _version_out(draft.id)
+        return out(course, change(current_api_user(), course))
+
+    post.__doc__ = summary
+    responses = [
+        (401, "No valid token"),
+        (403, "Not an editor of this course"),
+        (404, NOT_FOUND),
+        *conflicts,
+    ]
+    for status, description in reversed(responses):
+        post = blp.alt_response(status, description=description)(post)
+    post = blp.doc(security=BEARER)(token_required()(blp.response(200, schema)(post)))
+    view = type(name.capitalize(), (MethodView,), {"post": post, "__module__": __name__})
+    blp.route(f"/<int:course_id>/{name}")(view)
+
+
+def _version_of(_course: Course, version: CourseVersion) -> CourseVersion:
+    return _version_out(version.id)
+
+
+def _course_of(course: Course, _result: Any) -> dict[str, Any]:
+    return course_out(course)
+
+
+_course_action(
+    "draft",
+    authoring.editable_version,
+    _version_of,
+    CourseVersionSchema,
+    [(409, "The course is archived, or another draft was just made")],
+    "The course's draft version, started by copying the latest version if needed.",
+)
 
 
 @blp.route("/<int:course_id>/versions/<int:number>")
@@ -183,38 +217,26 @@ class VersionItem(MethodView):
         return _version_out(version.id)
 
 
-@blp.route("/<int:course_id>/publish")
-class Publish(MethodView):
-    @blp.doc(security=BEARER)
-    @token_required()
-    @blp.response(200, CourseVersionSchema)
-    @blp.alt_response(401, description="No valid token")
-    @blp.alt_response(403, description="Not an editor of this course")
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="No draft to publish")
-    @blp.alt_response(422, description="The draft is empty or has a module without lessons")
-    def post(self, course_id: int):
-        """Publish the draft: it is frozen, and the previous published version archived.
-        An archived course without a draft returns to the catalogue on its published version."""
-        course = editable(course_id)
-        version = authoring.publish(current_api_user(), course)
-        return _version_out(version.id)
-
-
-@blp.route("/<int:course_id>/archive")
-class Archive(MethodView):
-    @blp.doc(security=BEARER)
-    @token_required()
-    @blp.response(200, CourseDetailSchema)
-    @blp.alt_response(401, description="No valid token")
-    @blp.alt_response(403, description="Not an editor of this course")
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="The course is not published")
-    def post(self, course_id: int):
-        """Take the course out of the catalogue; enrolled trainees keep studying."""
-        course = editable(course_id)
-        authoring.archive(current_api_user(), course)
-        return course_out(course)
+_course_action(
+    "publish",
+    authoring.publish,
+    _version_of,
+    CourseVersionSchema,
+    [
+        (409, "No draft to publish"),
+        (422, "The draft is empty or has a module without lessons"),
+    ],
+    """Publish the draft: it is frozen, and the previous published version archived.
+        An archived course without a draft returns to the catalogue on its published version.""",
+)
+_course_action(
+    "archive",
+    authoring.archive,
+    _course_of,
+    CourseDetailSchema,
+    [(409, "The course is not published")],
+    "Take the course out of the catalogue; enrolled trainees keep studying.",
+)
 
 
 @blp.route("/<int:course_id>/instructors")
