@@ -123,7 +123,7 @@ class Course(db.Model):
         uselist=False,
     )
 
-    def has_instructor(self, user: Any) -> bool:
+    def has_instructor(self, user: User) -> bool:
         return any(instructor.id == user.id for instructor in self.instructors)
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from app.auth.forms import EmptyForm
 from app.courses.models import Course
@@ -38,7 +39,7 @@ def editable_course(course_id: int) -> Course:
     return course
 
 
-def form_error(form: Any, error: AppError) -> None:
+def form_error(form: FlaskForm, error: AppError) -> None:
     """Put a service error on the form fields it names, or show it as a message. The caller
     answers with an error status, so the request's transaction rolls back."""
     placed = False

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.courses.models import Attachment, Course
 from app.courses.services import content, storage
 from app.errors import AppError, TooLarge, ValidationFailed
@@ -62,7 +62,7 @@ def _upload_error(refused: content.UploadRefused) -> AppError:
     return ValidationFailed(messages[refused.reason], details={"file": [refused.reason]})
 
 
-def add_attachment(user: Any, course: Course, filename: str, data: bytes) -> Attachment:
+def add_attachment(user: User, course: Course, filename: str, data: bytes) -> Attachment:
     """Check and store an upload. If any check fails, nothing is written."""
     max_bytes, max_image_bytes = limits()
     try:

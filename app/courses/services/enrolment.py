@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -271,7 +272,7 @@ def promote_waiting(cohort: Cohort) -> list[Enrollment]:
     return promoted
 
 
-def is_trainee_of(course_id: int, user: Any) -> Enrollment | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+def is_trainee_of(course_id: int, user: User | AnonymousUserMixin) -> Enrollment | None:
+    if not isinstance(user, User) or not user.is_authenticated:
         return None
     return current_enrollment(user.id, course_id)
