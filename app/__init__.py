@@ -110,10 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.auth.api import blp as auth_api
     from app.certificates import register as register_certificates
-    from app.courses import bp as courses_bp
-    from app.courses.api import blp as courses_api
-    from app.courses.learning_api import blp as learning_api
-    from app.courses.units_api import blp as units_api
+    from app.courses.api import courses_api, learning_api, units_api
+    from app.courses.routes import bp as courses_bp
     from app.extensions import csrf
     from app.institutions import bp as institutions_bp
     from app.main import bp as main_bp

@@ -81,6 +81,11 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class TooLarge(AppError):
+    status = 413
+    code = "too_large"
+
+
 class RateLimited(AppError):
     status = 429
     code = "rate_limited"

@@ -87,7 +87,7 @@ def _harfbuzz_vs_fonttools(html: str) -> None:
 
 def _issuance_cost(html: str) -> None:
     from app.certificates.services.issuance import issue_certificate
-    from app.courses.learning_models import Enrollment
+    from app.courses.models import Enrollment
     from app.extensions import db
 
     bare = _time(lambda: _bare_render(html))

@@ -131,7 +131,7 @@ def _scans(port: int, env: dict[str, str], code: str) -> tuple[float, float]:
 
 def run() -> None:
     from app.certificates.services.issuance import issue_certificate
-    from app.courses.learning_models import Enrollment
+    from app.courses.models import Enrollment
     from app.extensions import db
 
     port = _free_port()

@@ -78,8 +78,14 @@ def populate(app: Any, trainees: int, units: int = 6) -> tuple[int, list[int]]:
     Returns (cohort id, enrolment ids)."""
     from app.auth.models import User, UserRole
     from app.certificates.services.keys import ensure_credential_key, ensure_document_cert
-    from app.courses.learning_models import Cohort, Enrollment
-    from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
+    from app.courses.models import (
+        Cohort,
+        CompetencyUnit,
+        Course,
+        CourseVersion,
+        CourseVersionUnit,
+        Enrollment,
+    )
     from app.db import utcnow
     from app.extensions import db
     from app.institutions.models import Institution

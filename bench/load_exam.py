@@ -55,9 +55,8 @@ def _prepare(app: Any) -> tuple[int, dict[str, Any], list[str]]:
     from app.auth.models import User, UserRole
     from app.auth.passwords import hash_password
     from app.auth.services import create_token
-    from app.courses.enrolment import enrol
-    from app.courses.learning_models import Cohort
-    from app.courses.models import Course
+    from app.courses.models import Cohort, Course
+    from app.courses.services.enrolment import enrol
     from app.extensions import db
     from app.seed import run as seed
 

@@ -96,7 +96,7 @@ def _many_clients(port: int, path: str) -> tuple[float, float, int]:
 
 def run() -> None:
     from app.certificates.services.issuance import issue_certificate
-    from app.courses.learning_models import Enrollment
+    from app.courses.models import Enrollment
     from app.extensions import db
 
     port, redis_port = _free_port(), _free_port()

@@ -37,8 +37,7 @@ from app.assessments.schemas import (
 from app.assessments.uploads import read_upload
 from app.assessments.views import attempt_view
 from app.auth.models import User
-from app.courses.learning_models import Enrollment
-from app.courses.models import Course
+from app.courses.models import Course, Enrollment
 from app.db import utcnow
 from app.errors import Forbidden, NotFound
 from app.extensions import db

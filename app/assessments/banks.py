@@ -36,8 +36,7 @@ from app.assessments.models import (
 from app.assessments.questions import QuestionDefinitionError, UnknownQuestionTypeError, registry
 from app.audit.services import record
 from app.auth.models import User
-from app.courses.learning_models import Cohort
-from app.courses.models import CompetencyUnit, Course, Module
+from app.courses.models import Cohort, CompetencyUnit, Course, Module
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db

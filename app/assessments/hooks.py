@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assessments.models import Assessment, Question, question_units
-from app.courses.completion import evaluate_completion, register_requirement
-from app.courses.coverage import UnitResult, register_coverage, register_results
-from app.courses.learning_models import Enrollment
-from app.courses.models import CourseVersion, Module
+from app.courses.models import CourseVersion, Enrollment, Module
+from app.courses.services.completion import evaluate_completion, register_requirement
+from app.courses.services.coverage import UnitResult, register_coverage, register_results
 from app.extensions import db
 
 

@@ -21,8 +21,7 @@ from app.assessments.forms import (
 )
 from app.assessments.models import Assessment, QuestionBank
 from app.auth.models import User, UserRole
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course
+from app.courses.models import Cohort, Course, Enrollment
 from app.errors import AppError
 from app.extensions import db
 

@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from app.assessments.models import Assessment, AssessorAssignment, Attempt
-from app.courses.learning_models import Enrollment
-from app.courses.models import Course
+from app.courses.models import Course, Enrollment
 from app.extensions import db
 
 STAFF = ("instructor", "institution_admin")

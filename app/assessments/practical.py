@@ -18,8 +18,7 @@ from app.assessments.grading import passed
 from app.assessments.hooks import reevaluate
 from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
 from app.audit.services import record
-from app.courses.learning_models import Enrollment
-from app.courses.models import CompetencyUnit
+from app.courses.models import CompetencyUnit, Enrollment
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db

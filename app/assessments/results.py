@@ -7,7 +7,7 @@ from typing import Any
 from app.assessments.grading import outcome
 from app.assessments.hooks import required_assessments
 from app.assessments.practical import practical_summary, units_of
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 
 
 def results_by_unit(enrollment: Enrollment) -> dict[str, dict[str, Any]]:

@@ -16,8 +16,15 @@ from app.assessments.practical import JAKARTA
 from app.assessments.questions import registry
 from app.auth.models import User
 from app.auth.services import create_user
-from app.courses.learning_models import Enrollment, LessonProgress
-from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Lesson
+from app.courses.models import (
+    CompetencyUnit,
+    Course,
+    CourseVersion,
+    CourseVersionUnit,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+)
 from app.db import utcnow
 from app.extensions import db
 from app.institutions.models import Institution

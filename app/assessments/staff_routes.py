@@ -23,8 +23,7 @@ from app.assessments.forms import (
 )
 from app.assessments.models import Answer, Assessment, AssessorAssignment, Question, QuestionBank
 from app.assessments.uploads import read_upload
-from app.courses.learning_models import Enrollment
-from app.courses.models import Course
+from app.courses.models import Course, Enrollment
 from app.errors import AppError
 from app.extensions import db
 

@@ -19,7 +19,7 @@ from app.certificates.permissions import can_manage_certificates
 from app.certificates.services import keys, lifecycle
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.overview import admin_overview
-from app.courses.learning_models import Cohort, Enrollment
+from app.courses.models import Cohort, Enrollment
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution

@@ -27,7 +27,7 @@ from app.certificates.services import lifecycle, scan, verification
 from app.certificates.services.holders import certificates_for
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.pdfstore import verify_url
-from app.courses.learning_models import Cohort, Enrollment
+from app.courses.models import Cohort, Enrollment
 from app.errors import NotFound
 from app.extensions import db, limiter
 

@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
         """Issue certificates for every completed trainee of a cohort, with a progress bar."""
         from app.certificates import jobs
         from app.certificates.models import BulkIssueJob
-        from app.courses.learning_models import Cohort
+        from app.courses.models import Cohort
         from app.errors import AppError
 
         cohort = db.session.get(Cohort, cohort_id)

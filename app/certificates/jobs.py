@@ -22,7 +22,7 @@ from app.audit.services import record
 from app.certificates.models import BulkIssueJob, Certificate
 from app.certificates.services.issuance import find_certificate, issue_certificate
 from app.certificates.services.pdfstore import attach_pdf
-from app.courses.learning_models import Cohort, Enrollment
+from app.courses.models import Cohort, Enrollment
 from app.db import utcnow
 from app.errors import Conflict
 from app.extensions import db

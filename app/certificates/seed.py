@@ -10,8 +10,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.certificates.services.issuance import find_certificate, issue_certificate
 from app.certificates.services.pdfstore import attach_pdf
-from app.courses.learning_models import Enrollment
-from app.courses.models import Course, CourseVersion
+from app.courses.models import Course, CourseVersion, Enrollment
 from app.db import utcnow
 from app.extensions import db
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import url_for
 from flask_smorest.fields import Upload
 
 from app.courses.models import CERTIFICATE_KINDS
@@ -85,8 +86,6 @@ class CourseVersionSchema(ma.Schema):
         return sector_label(version.sector)
 
     def get_cover_url(self, version: Any) -> str | None:
-        from flask import url_for
-
         return url_for("courses.file", token=version.cover.token) if version.cover else None
 
 
@@ -160,8 +159,6 @@ class CourseAttachmentSchema(ma.Schema):
     markdown = ma.fields.Method("get_markdown", required=True)
 
     def get_url(self, item: Any) -> str:
-        from flask import url_for
-
         return url_for("courses.file", token=item.token)
 
     def get_markdown(self, item: Any) -> str:

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.courses import enrolment, outline, progress, services
 from app.courses.models import CompetencyUnit, Course, Lesson
+from app.courses.services import authoring, enrolment, outline, progress
 from app.extensions import db
 from app.i18n import local_today
 from app.seed import SeedReport, institution, user
@@ -149,7 +149,7 @@ def seed_courses(report: SeedReport) -> None:
 
 def _build_course(home, codes: list[str]) -> Course:
     author = user("instruktur@demo.kompeten.id")
-    course = services.create_course(
+    course = authoring.create_course(
         author,
         home,
         code=COURSE_CODE,
@@ -168,7 +168,7 @@ def _build_course(home, codes: list[str]) -> Course:
             outline.add_lesson(
                 author, module, title=lesson_title, body=body, duration_minutes=minutes
             )
-    services.publish(author, course)
+    authoring.publish(author, course)
     today = local_today()
     cohort = enrolment.create_cohort(
         author,

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.auth.services import create_user
-from app.courses.learning_models import Enrollment
-from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
+from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
 from app.db import utcnow
 from app.extensions import db
 from app.i18n import local_today

@@ -18,8 +18,7 @@ from app.assessments.models import (
     Question,
     QuestionBank,
 )
-from app.courses.learning_models import Enrollment
-from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
+from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
 from app.db import utcnow
 from app.extensions import db as _db
 

@@ -9,7 +9,7 @@ import pytest
 from app.assessments import attempts as svc
 from app.assessments.models import Answer, Assessment, Attempt
 from app.auth.models import User
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db

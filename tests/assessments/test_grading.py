@@ -54,7 +54,7 @@ def test_grading_method_highest_or_last(ctx, world, make_user):
 
 def test_item_statistics_and_csv(ctx, make_world, make_user):
     world = make_world(questions=[("single_choice", SINGLE, 0), ("true_false", TRUE_FALSE, 1)])
-    from app.courses.learning_models import Enrollment
+    from app.courses.models import Enrollment
 
     scores = [("a", True), ("a", False), ("b", False)]
     for choice, truth in scores:

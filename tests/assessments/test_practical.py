@@ -11,7 +11,7 @@ import pytest
 from app.assessments import attempts, practical
 from app.assessments.models import Assessment, Judgement
 from app.auth.models import User
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from tests.assessments.conftest import save_as_learner

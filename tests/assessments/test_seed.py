@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.assessments.models import Assessment, Attempt, Judgement
 from app.assessments.practical import practical_summary
 from app.auth.models import User
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.extensions import db
 from app.seed import SeedReport, seed_foundation
 

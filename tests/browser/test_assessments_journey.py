@@ -14,7 +14,7 @@ from app.assessments.models import Answer, Assessment, Attempt
 from app.assessments.practical import JAKARTA
 from app.assessments.seed import QUESTIONS
 from app.auth.services import create_user
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.db import utcnow
 from app.extensions import db
 from app.seed import DEMO_PASSWORD

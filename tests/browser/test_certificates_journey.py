@@ -38,7 +38,7 @@ def test_employer_sees_a_revoked_certificate(live_server, page):
     from app.auth.models import User, UserRole
     from app.certificates.services.issuance import issue_certificate
     from app.certificates.services.lifecycle import revoke
-    from app.courses.learning_models import Enrollment
+    from app.courses.models import Enrollment
     from app.extensions import db
     from app.institutions.models import Institution
     from tests.certificates.conftest import build_course, complete

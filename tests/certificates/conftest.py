@@ -11,8 +11,14 @@ from flask import Flask
 
 from app.auth.models import User
 from app.certificates.models import Certificate
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
+from app.courses.models import (
+    Cohort,
+    CompetencyUnit,
+    Course,
+    CourseVersion,
+    CourseVersionUnit,
+    Enrollment,
+)
 from app.db import utcnow
 from app.extensions import db as _db
 from app.extensions import limiter

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.certificates.models import Certificate, CredentialKey
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.keys import ensure_credential_key
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.courses.signals import course_completed
 from app.extensions import db
 from app.institutions.models import Institution

@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 from app.certificates.models import BulkIssueJob, Certificate
 from app.certificates.services import pdfstore
 from app.certificates.services.issuance import retry_pending_pdfs
-from app.courses.learning_models import Enrollment
-from app.courses.models import CourseVersion
+from app.courses.models import CourseVersion, Enrollment
 from app.courses.signals import course_completed
 from app.extensions import db
 from tests.certificates.conftest import build_course, complete, make_cohort
@@ -113,7 +112,7 @@ def test_a_worker_killed_mid_job_is_retried_without_a_duplicate(app, committed_d
     from rq import Queue
 
     from app.certificates import jobs
-    from app.courses.learning_models import Cohort
+    from app.courses.models import Cohort
 
     try:
         Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()

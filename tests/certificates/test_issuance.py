@@ -14,7 +14,7 @@ from app.certificates.models import Certificate
 from app.certificates.services import pdfstore
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.verification import key_resolver
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.courses.signals import course_completed
 from app.errors import Conflict
 from app.extensions import db

@@ -59,7 +59,7 @@ def test_bulk_issuance_runs_on_a_real_rq_worker(app, committed_db, make_user, ma
     from rq import Queue, SimpleWorker
 
     from app.certificates import jobs
-    from app.courses.learning_models import Cohort
+    from app.courses.models import Cohort
 
     url = "redis://127.0.0.1:6379/0"
     try:

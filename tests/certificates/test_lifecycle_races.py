@@ -14,7 +14,7 @@ from app.auth.models import User, UserRole
 from app.auth.services import create_token
 from app.certificates.models import Certificate
 from app.certificates.services.issuance import issue_certificate
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.extensions import db
 from app.institutions.models import Institution
 from tests.certificates.conftest import build_course, complete

@@ -188,7 +188,7 @@ def make_cohort(app: Flask, db: Any) -> Callable[..., int]:
 @pytest.fixture
 def enrol(app: Flask, db: Any) -> Callable[..., int]:
     """enrol(user, built, cohort_id=None) through the service; returns the enrolment id."""
-    from app.courses import enrolment
+    from app.courses.services import enrolment
 
     def make(user: User, built: Built, cohort_id: int | None = None) -> int:
         with app.test_request_context():

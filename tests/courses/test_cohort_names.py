@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User, UserRole
 from app.courses import enrolment
-from app.courses.learning_models import Cohort
+from app.courses.models import Cohort
 from app.courses.models import Course
 from app.errors import Conflict
 from app.extensions import db

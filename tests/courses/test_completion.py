@@ -10,9 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
-from app.courses import enrolment, progress
-from app.courses.completion import evaluate_completion, register_requirement, unregister_requirement
 from app.courses.models import Cohort, Course, Enrollment, Lesson
+from app.courses.services import enrolment, progress
+from app.courses.services.completion import (
+    evaluate_completion,
+    register_requirement,
+    unregister_requirement,
+)
 from app.courses.signals import course_completed
 from app.extensions import db as _db
 from tests.conftest import is_postgres
@@ -121,7 +125,7 @@ def test_withdrawn_and_waiting_enrolments_do_not_complete(
 
 
 def test_frozen_versions_refuse_every_change(app, make_course):
-    from app.courses import outline
+    from app.courses.services import outline
     from app.errors import Conflict
 
     built = make_course(modules=1, lessons=2)

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.courses.content import (
+from app.courses.services.content import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     UploadRefused,

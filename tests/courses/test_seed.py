@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.courses import progress
 from app.courses.models import CompetencyUnit, Course, Enrollment, Lesson, LessonProgress
 from app.courses.seed import seed_courses
-from app.courses.units import is_unit_code
+from app.courses.services import progress
+from app.courses.services.units import is_unit_code
 from app.extensions import db as _db
 from app.seed import SeedReport, seed_foundation
 

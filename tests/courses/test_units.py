@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.courses.models import CompetencyUnit
-from app.courses.units import is_unit_code
+from app.courses.services.units import is_unit_code
 from app.extensions import db as _db
 from tests.conftest import count_rows
 

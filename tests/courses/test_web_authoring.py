@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import os
 
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from app.courses.models import Attachment, Course, CourseVersion, Lesson, Module
 from app.extensions import db as _db
@@ -288,3 +289,47 @@ def test_archive_and_restore(app, client, client_as, make_course):
     with app.app_context():
         course = _db.session.get(Course, built.id)
         assert course.status == "published" and course.archived_at is None
+
+
+def test_a_publish_refused_half_way_leaves_nothing_written(app, client_as, make_course):
+    """publish() archives the published version and flushes before its conditional UPDATE
+    finds that someone else published the draft meanwhile. The page still redirects (303,
+    which commits), so the refused action must be undone by itself, not by the request."""
+    built = make_course()
+    author = client_as(user=built.instructor)
+    assert author.post(f"/courses/{built.id}/draft").status_code == 303
+    with app.app_context():
+        draft_id = _db.session.scalar(
+            select(CourseVersion.id).where(
+                CourseVersion.course_id == built.id, CourseVersion.status == "draft"
+            )
+        )
+
+    def publish_elsewhere(session: Session, _context: object) -> None:
+        archived = [
+            item
+            for item in session.dirty
+            if isinstance(item, CourseVersion) and item.id == built.version_id
+        ]
+        if archived:  # a concurrent publisher takes the draft between the two statements
+            session.connection().execute(
+                update(CourseVersion).where(CourseVersion.id == draft_id).values(status="archived")
+            )
+
+    event.listen(Session, "after_flush", publish_elsewhere)
+    try:
+        response = author.post(f"/courses/{built.id}/publish", follow_redirects=True)
+    finally:
+        event.remove(Session, "after_flush", publish_elsewhere)
+    assert response.status_code == 200
+    assert "baru saja menerbitkan" in response.get_data(as_text=True)
+    with app.app_context():
+        statuses = dict(
+            _db.session.execute(
+                select(CourseVersion.id, CourseVersion.status).where(
+                    CourseVersion.course_id == built.id
+                )
+            ).all()
+        )
+        assert statuses == {built.version_id: "published", draft_id: "draft"}
+        assert _db.session.get(Course, built.id).status == "published"

@@ -136,7 +136,7 @@ def test_disk_full_refuses_every_way_of_writing_under_the_folder(tmp_path):
 
 def test_attachment_store_leaves_nothing_behind_on_a_full_disk(app, tmp_path):
     """The courses attachment store, written atomically, on a full disk."""
-    storage = pytest.importorskip("app.courses.storage")
+    storage = pytest.importorskip("app.courses.services.storage")
     with app.test_request_context():
         folder = storage.attachments_dir()
         existing = set(folder.iterdir())

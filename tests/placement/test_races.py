@@ -11,8 +11,7 @@ import pytest
 
 from app.auth.models import User, UserRole
 from app.certificates.services.issuance import issue_certificate
-from app.courses.learning_models import Enrollment
-from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit
+from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
 from app.db import utcnow
 from app.errors import AppError
 from app.extensions import db

@@ -21,8 +21,8 @@ from app.certificates.models import Certificate, CertificateCounter
 from app.certificates.services import credential as cred
 from app.certificates.services.keys import ensure_credential_key, issuer_did
 from app.certificates.services.pdfstore import attach_pdf
-from app.courses.coverage import unit_results
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
+from app.courses.services.coverage import unit_results
 from app.db import utcnow
 from app.errors import Conflict
 from app.extensions import db

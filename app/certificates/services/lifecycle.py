@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.certificates.models import Certificate
 from app.certificates.services.issuance import issue_certificate
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db

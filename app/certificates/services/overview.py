@@ -11,8 +11,7 @@ from app.certificates.models import BulkIssueJob, Certificate
 from app.certificates.oauth import OAuthClient
 from app.certificates.services import keys
 from app.certificates.services.verification import certificate_status
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course
+from app.courses.models import Cohort, Course, Enrollment
 from app.extensions import db
 from app.institutions.models import Institution
 

@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.assessments.models import Assessment, Attempt
-from app.courses.learning_models import Enrollment
-from app.courses.models import Course, CourseVersion
+from app.courses.models import Course, CourseVersion, Enrollment
 from app.courses.vocab import sector_label
 from app.extensions import db
 from app.institutions.models import Institution

@@ -12,8 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
-from app.courses.learning_models import Enrollment
-from app.courses.models import Course
+from app.courses.models import Course, Enrollment
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db

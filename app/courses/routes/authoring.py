@@ -1,6 +1,6 @@
 """Web pages for authors: create a course, edit the details of its draft, publish, archive,
 choose instructors and enrolment settings, export and import. The outline (modules,
-lessons, files) is in outline_routes.py."""
+lessons, files) is in outline.py."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.auth.models import User, UserRole
 from app.auth.permissions import require_roles
-from app.courses import attachments, bp, packaging, services
-from app.courses.catalogue import load_version
+from app.courses import bp, permissions
 from app.courses.forms import (
     CourseForm,
     CourseImportForm,
@@ -27,13 +26,15 @@ from app.courses.forms import (
 )
 from app.courses.models import Course, course_instructors
 from app.courses.permissions import AUTHOR_ROLES, can_author, can_manage_instructors
-from app.courses.web import (
+from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
     flash_error,
     form_error,
 )
+from app.courses.services import attachments, authoring, packaging
+from app.courses.services.catalogue import load_version
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
@@ -95,7 +96,8 @@ def new_course():
         try:
             if institution is None:
                 abort(400)
-            course = services.create_course(
+            permissions.ensure_can_author_for(current_user, institution.id)
+            course = authoring.create_course(
                 current_user,
                 institution,
                 code=form.code.data,
@@ -109,7 +111,6 @@ def new_course():
             form_error(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Course created. Now add its modules and lessons."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -153,12 +154,12 @@ def start_draft(course_id: int):
     course = editable_course(course_id)
     if EmptyForm().validate_on_submit():
         try:
-            version = services.editable_version(current_user, course)
+            with db.session.begin_nested():
+                version = authoring.editable_version(current_user, course)
         except AppError as error:
             flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Draft version %(number)s started.", number=version.number), "success")
+            return redirect(author_url(course), 303)
+        flash(_("Draft version %(number)s started.", number=version.number), "success")
     return redirect(author_url(course), 303)
 
 
@@ -178,7 +179,7 @@ def edit_details(course_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_draft(
+            authoring.update_draft(
                 current_user,
                 course,
                 _version_values(form),
@@ -189,7 +190,6 @@ def edit_details(course_id: int):
             form_error(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Course details saved in the draft."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -203,17 +203,17 @@ def edit_settings(course_id: int):
     form = SettingsForm()
     if form.validate_on_submit():
         try:
-            services.update_settings(
-                current_user,
-                course,
-                self_paced=form.self_paced.data,
-                self_enrolment=form.self_enrolment.data,
-                certificate_kind=form.certificate_kind.data,
-            )
+            with db.session.begin_nested():
+                authoring.update_settings(
+                    current_user,
+                    course,
+                    self_paced=form.self_paced.data,
+                    self_enrolment=form.self_enrolment.data,
+                    certificate_kind=form.certificate_kind.data,
+                )
         except AppError as error:
             flash_error(error)
             return redirect(author_url(course), 303)
-        db.session.commit()
         flash(_("Course settings saved."), "success")
     elif form.certificate_kind.errors:
         flash(_("Choose a training or a competency certificate."), "error")
@@ -227,12 +227,13 @@ def edit_instructors(course_id: int):
     form.instructors.choices = _instructor_choices(course)
     if form.validate_on_submit():
         try:
-            services.set_instructors(current_user, course, form.instructors.data or [])
+            with db.session.begin_nested():
+                permissions.ensure_can_manage_instructors(current_user, course)
+                authoring.set_instructors(current_user, course, form.instructors.data or [])
         except AppError as error:
             flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Instructors saved."), "success")
+            return redirect(author_url(course), 303)
+        flash(_("Instructors saved."), "success")
     return redirect(author_url(course), 303)
 
 
@@ -240,7 +241,7 @@ def edit_instructors(course_id: int):
 def publish(course_id: int):
     course = editable_course(course_id)
     return button_action(
-        course, lambda: services.publish(current_user, course), _("The course is published.")
+        course, lambda: authoring.publish(current_user, course), _("The course is published.")
     )
 
 
@@ -248,7 +249,7 @@ def publish(course_id: int):
 def archive(course_id: int):
     course = editable_course(course_id)
     return button_action(
-        course, lambda: services.archive(current_user, course), _("The course is archived.")
+        course, lambda: authoring.archive(current_user, course), _("The course is archived.")
     )
 
 
@@ -256,7 +257,6 @@ def archive(course_id: int):
 def export(course_id: int):
     course = editable_course(course_id)
     buffer, filename = packaging.export_course(current_user, course)
-    db.session.commit()  # the audit entry
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=filename)
 
 
@@ -271,6 +271,7 @@ def import_course():
         if institution is None:
             abort(400)
         try:
+            permissions.ensure_can_author_for(current_user, institution.id)
             course = packaging.import_course(
                 current_user, institution, form.file.data.stream, code=form.code.data or None
             )
@@ -278,7 +279,6 @@ def import_course():
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Course imported."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.courses.completion import CompletionResult, evaluate_completion
-from app.courses.learning_models import Enrollment, LessonProgress
-from app.courses.models import Lesson, Module
+from app.courses.models import Enrollment, Lesson, LessonProgress, Module
+from app.courses.services.completion import CompletionResult, evaluate_completion
 from app.errors import Conflict, NotFound
 from app.extensions import db
 

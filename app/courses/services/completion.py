@@ -5,7 +5,7 @@ Every requirement is a function `fn(enrollment) -> (met, detail)`; the course is
 when all of them are met. This module registers "lessons" (every required lesson of the
 enrolment's version is done). Other features add their own at import time, e.g.
 
-    from app.courses.completion import register_requirement
+    from app.courses.services.completion import register_requirement
     register_requirement("assessments", required_assessments_passed)
 
 A requirement that does not apply to a course returns (True, ...). Call
@@ -25,8 +25,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 
-from app.courses.learning_models import Enrollment, LessonProgress
-from app.courses.models import Lesson
+from app.courses.models import Enrollment, Lesson, LessonProgress
 from app.courses.signals import course_completed
 from app.db import utcnow
 from app.extensions import db

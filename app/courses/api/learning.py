@@ -7,16 +7,15 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.api import BEARER, current_api_user, token_required
 from app.auth.models import User
-from app.courses import enrolment, progress
-from app.courses.api import NOT_FOUND, editable, visible
-from app.courses.catalogue import lesson_in_course, load_version
-from app.courses.learning_models import Cohort, Enrollment
+from app.courses import learning_api as blp
+from app.courses import permissions
+from app.courses.api.common import NOT_FOUND, editable, visible
+from app.courses.models import Cohort, Enrollment
 from app.courses.permissions import can_manage_enrolments
 from app.courses.schemas import (
     CourseCohortInputSchema,
@@ -26,15 +25,10 @@ from app.courses.schemas import (
     CourseProgressSchema,
     EnrolInputSchema,
 )
+from app.courses.services import enrolment, progress
+from app.courses.services.catalogue import lesson_in_course, load_version
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-
-blp = Blueprint(
-    "learning_api",
-    __name__,
-    url_prefix="/api/v1",
-    description="Cohorts, enrolment and progress.",
-)
 
 
 def _own_or_managed(enrollment_id: int) -> Enrollment:
@@ -93,7 +87,6 @@ class Cohorts(MethodView):
         """Open a cohort with dates and an optional capacity."""
         course = editable(course_id)
         cohort = enrolment.create_cohort(current_api_user(), course, **body)
-        db.session.commit()
         return cohort
 
 
@@ -114,7 +107,6 @@ class CohortItem(MethodView):
         cohort = enrolment.update_cohort(
             current_api_user(), enrolment.get_cohort(course, cohort_id), **body
         )
-        db.session.commit()
         return cohort
 
 
@@ -156,8 +148,8 @@ class CourseEnrolments(MethodView):
             if trainee is None:
                 raise ValidationFailed(_("No such user."), details={"user_id": ["unknown"]})
         cohort = enrolment.get_cohort(course, body["cohort_id"]) if body["cohort_id"] else None
+        permissions.ensure_can_enrol(user, trainee, course)
         record = enrolment.enrol(trainee, course, cohort, by=user if trainee is not user else None)
-        db.session.commit()
         return record
 
 
@@ -200,7 +192,6 @@ class Withdraw(MethodView):
     def post(self, enrollment_id: int):
         """Withdraw (or leave the waiting list). A freed seat goes to the longest waiting."""
         record = enrolment.withdraw(current_api_user(), _own_or_managed(enrollment_id))
-        db.session.commit()
         return record
 
 
@@ -219,7 +210,6 @@ class CompleteLesson(MethodView):
         if lesson is None:
             raise NotFound(_("Lesson not found."))
         result = progress.complete_lesson(current_api_user(), record, lesson)
-        db.session.commit()
         return _progress_out(record, result.newly_completed)
 
 
@@ -234,5 +224,4 @@ class MoveToLatest(MethodView):
     def post(self, enrollment_id: int):
         """Move to the latest published version, keeping progress of unchanged lessons."""
         record = progress.move_to_latest(current_api_user(), _own_or_managed(enrollment_id))
-        db.session.commit()
         return _progress_out(record)

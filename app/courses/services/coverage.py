@@ -6,7 +6,7 @@ when every unit of the version is covered, and its certificate names each unit's
 The courses feature does not know assessments; the assessments feature registers its
 providers at import time (app/assessments/hooks.py):
 
-    from app.courses.coverage import register_coverage, register_results
+    from app.courses.services.coverage import register_coverage, register_results
     register_coverage("assessments", units_covered)
     register_results("assessments", unit_results)
 
@@ -22,7 +22,7 @@ from typing import TypedDict
 
 from flask_babel import gettext as _
 
-from app.courses.learning_models import Enrollment
+from app.courses.models import Enrollment
 from app.courses.models import CompetencyUnit, CourseVersion
 from app.errors import ValidationFailed
 

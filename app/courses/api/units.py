@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
-from app.courses import units
+from app.courses import permissions
+from app.courses import units_api as blp
 from app.courses.schemas import (
     CourseUploadSchema,
     UnitArgsSchema,
@@ -16,15 +16,8 @@ from app.courses.schemas import (
     UnitPageSchema,
     UnitUpdateSchema,
 )
-from app.extensions import db
+from app.courses.services import units
 
-blp = Blueprint(
-    "units_api",
-    __name__,
-    url_prefix="/api/v1/units",
-    description="Competency units (SKKNI): codes like TIK.OP02.001.01 or J.620100.004.01, "
-    "titles in Indonesian and English, elements and performance criteria (KUK).",
-)
 MAINTAINERS = ("instructor", "institution_admin", "admin")
 
 
@@ -36,7 +29,12 @@ class Units(MethodView):
     def get(self, args: dict):
         """Search units by code or title."""
         page = units.search_units(args["q"], args["page"])
-        return {"items": page.items, "total": page.total, "page": page.page, "pages": page.pages}
+        return {
+            "items": page.items,
+            "total": page.total,
+            "page": page.page,
+            "pages": max(page.pages, 1),  # an empty result is one empty page
+        }
 
     @blp.doc(security=BEARER)
     @token_required(*MAINTAINERS)
@@ -48,8 +46,8 @@ class Units(MethodView):
     @blp.alt_response(422, description="Invalid body, e.g. a malformed unit code")
     def post(self, body: dict):
         """Add a unit."""
+        permissions.ensure_can_maintain_units(current_api_user())
         unit = units.create_unit(current_api_user(), **body)
-        db.session.commit()
         return unit
 
 
@@ -71,8 +69,9 @@ class UnitItem(MethodView):
     @blp.alt_response(422, description="Invalid body")
     def patch(self, body: dict, unit_id: int):
         """Change a unit's titles or elements (its code never changes)."""
-        unit = units.update_unit(current_api_user(), units.get_unit(unit_id), **body)
-        db.session.commit()
+        unit = units.get_unit(unit_id)
+        permissions.ensure_can_edit_unit(current_api_user(), unit)
+        unit = units.update_unit(current_api_user(), unit, **body)
         return unit
 
 
@@ -88,6 +87,9 @@ class UnitImport(MethodView):
     def post(self, files: dict):
         """Import units from a CSV file (code,title_id,title_en,element,criterion); all or
         nothing."""
-        report = units.import_units_csv(current_api_user(), files["file"].read())
-        db.session.commit()
+        user = current_api_user()
+        permissions.ensure_can_maintain_units(user)
+        plan = units.read_units_csv(files["file"].read())
+        permissions.ensure_can_edit_units(user, plan.existing.values())
+        report = units.import_units(user, plan)
         return {"created": report.created, "updated": report.updated}

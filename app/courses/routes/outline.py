@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.courses import attachments, bp, outline
+from app.courses import bp
 from app.courses.forms import LessonForm, ModuleForm, MoveLessonForm, UploadForm
 from app.courses.models import Attachment
-from app.courses.web import (
+from app.courses.routes.common import (
     author_url,
     button_action,
     editable_course,
@@ -19,6 +19,7 @@ from app.courses.web import (
     form_error,
     or_404,
 )
+from app.courses.services import attachments, outline
 from app.errors import AppError
 from app.extensions import db
 
@@ -31,12 +32,12 @@ def add_module(course_id: int):
         flash(_("Give the module a title."), "error")
         return redirect(author_url(course), 303)
     try:
-        outline.add_module(current_user, course, form.title.data, form.summary.data or "")
+        with db.session.begin_nested():
+            outline.add_module(current_user, course, form.title.data, form.summary.data or "")
     except AppError as error:
         flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("Module added."), "success")
+        return redirect(author_url(course), 303)
+    flash(_("Module added."), "success")
     return redirect(author_url(course), 303)
 
 
@@ -53,7 +54,6 @@ def edit_module(course_id: int, module_id: int):
             form_error(form, error)
             status = 409 if error.status == 409 else 422
         else:
-            db.session.commit()
             return redirect(author_url(course), 303)
     elif request.method == "POST":
         status = 422
@@ -95,7 +95,6 @@ def new_lesson(course_id: int, module_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Lesson added."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -131,7 +130,6 @@ def edit_lesson(course_id: int, lesson_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Lesson saved."), "success")
             return redirect(author_url(course), 303)
     elif request.method == "POST":
@@ -177,13 +175,13 @@ def upload(course_id: int):
         flash(_("Choose a file to upload."), "error")
         return redirect(author_url(course) + "#files", 303)
     try:
-        item = attachments.add_attachment(
-            current_user, course, form.file.data.filename or "", form.file.data.read()
-        )
+        with db.session.begin_nested():
+            item = attachments.add_attachment(
+                current_user, course, form.file.data.filename or "", form.file.data.read()
+            )
     except AppError as error:
         flash_error(error)
         return redirect(author_url(course) + "#files", 303)
-    db.session.commit()
     flash(_("Uploaded. Use it in a lesson as: %(snippet)s", snippet=_snippet(item)), "success")
     return redirect(author_url(course) + "#files", 303)
 

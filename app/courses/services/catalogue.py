@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import aliased, defer, joinedload, selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from app.courses.models import (
     CompetencyUnit,
@@ -46,69 +47,55 @@ class CatalogueItem:
     institution: Institution
 
 
-@dataclass
-class CataloguePage:
-    items: list[CatalogueItem]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-
-
-def search(query: CatalogueQuery) -> CataloguePage:
-    """Published courses matching the query, by title; two SQL queries."""
-    version = aliased(CourseVersion)
+def search(query: CatalogueQuery) -> Pagination:
+    """Published courses matching the query, by title; two SQL queries. The page's items
+    are CatalogueItems."""
     statement = (
-        select(Course, version, Institution)
-        .join(version, and_(version.course_id == Course.id, version.status == "published"))
+        select(CourseVersion)
+        .join(Course, Course.id == CourseVersion.course_id)
         .join(Institution, Institution.id == Course.institution_id)
-        .where(Course.status == "published")
+        .where(Course.status == "published", CourseVersion.status == "published")
+        .options(contains_eager(CourseVersion.course).contains_eager(Course.institution))
     )
     text = query.q.strip()[:100]
     if text:
-        pattern = _like(text)
         unit_match = exists().where(
-            CourseVersionUnit.version_id == version.id,
+            CourseVersionUnit.version_id == CourseVersion.id,
             CompetencyUnit.id == CourseVersionUnit.unit_id,
             or_(
-                CompetencyUnit.code.ilike(pattern, escape="\\"),
-                CompetencyUnit.title_id.ilike(pattern, escape="\\"),
-                CompetencyUnit.title_en.ilike(pattern, escape="\\"),
+                CompetencyUnit.code.icontains(text, autoescape=True),
+                CompetencyUnit.title_id.icontains(text, autoescape=True),
+                CompetencyUnit.title_en.icontains(text, autoescape=True),
             ),
         )
         conditions = [
-            version.title.ilike(pattern, escape="\\"),
-            Course.code.ilike(pattern, escape="\\"),
+            CourseVersion.title.icontains(text, autoescape=True),
+            Course.code.icontains(text, autoescape=True),
             unit_match,
         ]
         sectors = sectors_matching(text)
         if sectors:
-            conditions.append(version.sector.in_(sectors))
+            conditions.append(CourseVersion.sector.in_(sectors))
         statement = statement.where(or_(*conditions))
     if query.institution:
         statement = statement.where(Institution.slug == query.institution)
     if query.province:
         statement = statement.where(Institution.province == query.province)
     if query.sector in SECTORS:
-        statement = statement.where(version.sector == query.sector)
+        statement = statement.where(CourseVersion.sector == query.sector)
     if query.level in LEVELS:
-        statement = statement.where(version.level == query.level)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    page = max(query.page, 1)
-    rows = db.session.execute(
-        statement.order_by(version.title, Course.id)
-        .limit(query.per_page)
-        .offset((page - 1) * query.per_page)
-    ).all()
-    items = [CatalogueItem(course, version_row, inst) for course, version_row, inst in rows]
-    return CataloguePage(items, total, page, query.per_page)
+        statement = statement.where(CourseVersion.level == query.level)
+    page = db.paginate(
+        statement.order_by(CourseVersion.title, Course.id),
+        page=query.page,
+        per_page=query.per_page,
+        max_per_page=None,
+        error_out=False,
+    )
+    page.items = [
+        CatalogueItem(version.course, version, version.course.institution) for version in page.items
+    ]
+    return page
 
 
 def filter_choices() -> tuple[list[Institution], list[str]]:

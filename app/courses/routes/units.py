@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import require_roles
-from app.courses import bp, units
+from app.courses import bp, permissions
 from app.courses.forms import FileImportForm, UnitForm, elements_to_text, text_to_elements
 from app.courses.permissions import can_edit_unit, can_maintain_units
-from app.courses.web import form_error
+from app.courses.routes.common import form_error
+from app.courses.services import units
 from app.errors import AppError
-from app.extensions import db
 
 MAINTAINERS = ("instructor", "institution_admin", "admin")
 
@@ -52,6 +52,7 @@ def new_unit():
     status = 200
     if form.validate_on_submit():
         try:
+            permissions.ensure_can_maintain_units(current_user)
             unit = units.create_unit(
                 current_user,
                 code=form.code.data,
@@ -63,7 +64,6 @@ def new_unit():
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Unit %(code)s created.", code=unit.code), "success")
             return redirect(url_for("courses.unit_detail", unit_id=unit.id), 303)
     elif request.method == "POST":
@@ -98,7 +98,6 @@ def edit_unit(unit_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Unit saved."), "success")
             return redirect(url_for("courses.unit_detail", unit_id=unit.id), 303)
     elif request.method == "POST":
@@ -113,12 +112,14 @@ def import_units():
     status = 200
     if form.validate_on_submit():
         try:
-            report = units.import_units_csv(current_user, form.file.data.read())
+            permissions.ensure_can_maintain_units(current_user)
+            plan = units.read_units_csv(form.file.data.read())
+            permissions.ensure_can_edit_units(current_user, plan.existing.values())
+            report = units.import_units(current_user, plan)
         except AppError as error:
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(
                 _(
                     "Import done: %(created)s units created, %(updated)s updated.",

@@ -7,17 +7,22 @@ Three queries, whatever the numbers of trainees and lessons.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, defer
 
 from app.auth.models import User
-from app.courses.learning_models import Cohort, Enrollment, LessonProgress
-from app.courses.models import Course, CourseVersion, Lesson, Module
-from app.csvsafe import defuse
+from app.courses.models import (
+    Cohort,
+    Course,
+    CourseVersion,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Module,
+)
+from app.csvsafe import to_csv
 from app.extensions import db
 
 
@@ -72,26 +77,19 @@ def cohort_progress(
     return ProgressTable(version, lessons, list(rows.values()))
 
 
-def _cell(value: object) -> str:
-    """Text for a spreadsheet cell; formulas are defused (CSV injection)."""
-    return defuse("" if value is None else str(value))
-
-
 def progress_csv(table: ProgressTable, headings: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    titles = [_cell(lesson.title) for lesson in table.lessons]
-    writer.writerow([_cell(h) for h in headings] + titles)
-    for row in table.rows:
-        e = row.enrollment
-        writer.writerow(
+    titles = [lesson.title for lesson in table.lessons]
+    return to_csv(
+        [*headings, *titles],
+        (
             [
-                _cell(e.user.full_name),
-                _cell(e.user.email),
-                _cell(e.status),
-                _cell(row.percent),
-                _cell(e.completed_at.isoformat() if e.completed_at else ""),
+                row.enrollment.user.full_name,
+                row.enrollment.user.email,
+                row.enrollment.status,
+                row.percent,
+                row.enrollment.completed_at.isoformat() if row.enrollment.completed_at else "",
+                *("1" if lesson.key in row.done_keys else "0" for lesson in table.lessons),
             ]
-            + ["1" if lesson.key in row.done_keys else "0" for lesson in table.lessons]
-        )
-    return out.getvalue()
+            for row in table.rows
+        ),
+    )

@@ -20,7 +20,7 @@ from app.extensions import db
 
 if TYPE_CHECKING:
     from app.auth.models import User
-    from app.courses.models import Course, CourseVersion, Lesson
+    from app.courses.models.course import Course, CourseVersion, Lesson
 
 ENROLLMENT_STATUSES = ("active", "waiting", "completed", "withdrawn")
 

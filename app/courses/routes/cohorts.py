@@ -11,12 +11,12 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.forms import EmptyForm
 from app.auth.services import user_by_email
-from app.courses import bp, enrolment, reports
-from app.courses.catalogue import version_by_number
+from app.courses import bp, permissions
 from app.courses.forms import CohortForm, StaffEnrolForm, cohort_choices
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course
-from app.courses.web import editable_course, flash_error, form_error
+from app.courses.models import Cohort, Course, Enrollment
+from app.courses.routes.common import editable_course, flash_error, form_error
+from app.courses.services import enrolment, reports
+from app.courses.services.catalogue import version_by_number
 from app.errors import AppError, ValidationFailed
 from app.extensions import db
 
@@ -53,7 +53,6 @@ def cohorts(course_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Cohort created."), "success")
             return redirect(url_for("courses.cohorts", course_id=course.id), 303)
     elif request.method == "POST":
@@ -104,7 +103,6 @@ def edit_cohort(course_id: int, cohort_id: int):
             form_error(form, error)
             status = error.status
         else:
-            db.session.commit()
             flash(_("Cohort saved."), "success")
             return redirect(url_for("courses.cohorts", course_id=course.id), 303)
     elif request.method == "POST":
@@ -128,11 +126,11 @@ def staff_enrol(course_id: int):
             raise ValidationFailed(
                 _("No account has this e-mail address."), details={"email": ["unknown"]}
             )
+        permissions.ensure_can_enrol(current_user, trainee, course)
         record = enrolment.enrol(trainee, course, cohort, by=current_user)
     except AppError as error:
         form_error(form, error)
         return _cohorts_page(course, CohortForm(formdata=None), form), error.status
-    db.session.commit()
     if record.status == "waiting":
         flash(
             _("The cohort is full: %(name)s is on the waiting list.", name=trainee.full_name),
@@ -151,12 +149,12 @@ def staff_withdraw(course_id: int, enrollment_id: int):
         abort(404)
     if EmptyForm().validate_on_submit():
         try:
-            enrolment.withdraw(current_user, record)
+            with db.session.begin_nested():
+                enrolment.withdraw(current_user, record)
         except AppError as error:
             flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The enrolment has been withdrawn."), "success")
+            return redirect(url_for("courses.cohorts", course_id=course.id), 303)
+        flash(_("The enrolment has been withdrawn."), "success")
     return redirect(url_for("courses.cohorts", course_id=course.id), 303)
 
 

@@ -1,27 +1,24 @@
 """JSON API: the catalogue and authoring of courses (details, drafts, modules, lessons,
-files, publication, export and import). Enrolment and progress are in learning_api.py,
-competency units in units_api.py."""
+files, publication, export and import). Enrolment and progress are in learning.py,
+competency units in units.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import send_file
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from app.api import BEARER, current_api_user, token_required
-from app.courses import packaging, services
-from app.courses.catalogue import (
-    CatalogueQuery,
-    load_course,
-    load_version,
-    search,
-    version_by_number,
-)
+from app.auth.models import User
+from app.courses import courses_api as blp
+from app.courses import permissions
+from app.courses.api.common import NOT_FOUND, editable, visible
 from app.courses.models import Course, CourseVersion
-from app.courses.permissions import AUTHOR_ROLES, can_edit_course, can_view_course
+from app.courses.permissions import AUTHOR_ROLES
 from app.courses.schemas import (
     CatalogueArgsSchema,
     CataloguePageSchema,
@@ -33,34 +30,19 @@ from app.courses.schemas import (
     CourseUploadSchema,
     CourseVersionSchema,
 )
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.courses.services import authoring, packaging
+from app.courses.services.catalogue import (
+    CatalogueQuery,
+    load_course,
+    load_version,
+    search,
+    version_by_number,
+)
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
 
-blp = Blueprint(
-    "courses_api",
-    __name__,
-    url_prefix="/api/v1/courses",
-    description="Courses: the catalogue, and authoring by a course's instructors and its "
-    "institution's admins.",
-)
-
-NOT_FOUND = "No such course (or not one you may see)"
 SETTINGS = ("self_paced", "self_enrolment", "certificate_kind")
-
-
-def visible(course_id: int) -> Course:
-    course = load_course(course_id)
-    if course is None or not can_view_course(current_api_user(), course):
-        raise NotFound(_("Course not found."))
-    return course
-
-
-def editable(course_id: int) -> Course:
-    course = visible(course_id)
-    if not can_edit_course(current_api_user(), course):
-        raise Forbidden(_("You may not edit this course."))
-    return course
 
 
 def _version_out(version_id: int) -> CourseVersion:
@@ -114,7 +96,7 @@ class Courses(MethodView):
             ],
             "total": page.total,
             "page": page.page,
-            "pages": page.pages,
+            "pages": max(page.pages, 1),  # an empty result is one empty page
         }
 
     @blp.doc(security=BEARER)
@@ -134,8 +116,8 @@ class Courses(MethodView):
             raise ValidationFailed(
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
-        course = services.create_course(user, institution, **body)
-        db.session.commit()
+        permissions.ensure_can_author_for(user, institution.id)
+        course = authoring.create_course(user, institution, **body)
         return course_out(load_course(course.id))  # type: ignore[arg-type]
 
 
@@ -164,32 +146,61 @@ class CourseItem(MethodView):
         user = current_api_user()
         settings = {k: body.pop(k) for k in SETTINGS if k in body}
         if settings:
-            services.update_settings(user, course, **settings)
+            authoring.update_settings(user, course, **settings)
         unit_codes = body.pop("unit_codes", None)
         cover = body.pop("cover_attachment_id", False)
         version = None
         if body or unit_codes is not None or cover is not False:
-            draft = services.update_draft(user, course, body, unit_codes, cover)
+            draft = authoring.update_draft(user, course, body, unit_codes, cover)
             version = _version_out(draft.id)
-        db.session.commit()
         return course_out(course, version)
 
 
-@blp.route("/<int:course_id>/draft")
-class Draft(MethodView):
-    @blp.doc(security=BEARER)
-    @token_required()
-    @blp.response(200, CourseVersionSchema)
-    @blp.alt_response(401, description="No valid token")
-    @blp.alt_response(403, description="Not an editor of this course")
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="The course is archived, or another draft was just made")
-    def post(self, course_id: int):
-        """The course's draft version, started by copying the latest version if needed."""
+def _course_action(
+    name: str,
+    change: Callable[[User, Course], Any],
+    out: Callable[[Course, Any], Any],
+    schema: type[Schema],
+    conflicts: list[tuple[int, str]],
+    summary: str,
+) -> None:
+    """One editor's action on a course (POST /<id>/<name>), and its documentation: load
+    the course for its editors (404, 403), run the service, show the result."""
+
+    def post(self: MethodView, course_id: int) -> Any:
         course = editable(course_id)
-        draft = services.editable_version(current_api_user(), course)
-        db.session.commit()
-        return _version_out(draft.id)
+        return out(course, change(current_api_user(), course))
+
+    post.__doc__ = summary
+    responses = [
+        (401, "No valid token"),
+        (403, "Not an editor of this course"),
+        (404, NOT_FOUND),
+        *conflicts,
+    ]
+    for status, description in reversed(responses):
+        post = blp.alt_response(status, description=description)(post)
+    post = blp.doc(security=BEARER)(token_required()(blp.response(200, schema)(post)))
+    view = type(name.capitalize(), (MethodView,), {"post": post, "__module__": __name__})
+    blp.route(f"/<int:course_id>/{name}")(view)
+
+
+def _version_of(_course: Course, version: CourseVersion) -> CourseVersion:
+    return _version_out(version.id)
+
+
+def _course_of(course: Course, _result: Any) -> dict[str, Any]:
+    return course_out(course)
+
+
+_course_action(
+    "draft",
+    authoring.editable_version,
+    _version_of,
+    CourseVersionSchema,
+    [(409, "The course is archived, or another draft was just made")],
+    "The course's draft version, started by copying the latest version if needed.",
+)
 
 
 @blp.route("/<int:course_id>/versions/<int:number>")
@@ -209,44 +220,30 @@ class VersionItem(MethodView):
         return _version_out(version.id)
 
 
-@blp.route("/<int:course_id>/publish")
-class Publish(MethodView):
-    @blp.doc(security=BEARER)
-    @token_required()
-    @blp.response(200, CourseVersionSchema)
-    @blp.alt_response(401, description="No valid token")
-    @blp.alt_response(403, description="Not an editor of this course")
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="No draft to publish")
-    @blp.alt_response(
-        422,
-        description="The draft is empty, has a module without lessons, or leads to a "
-        "competency certificate with units no assessment covers (details.uncovered_units)",
-    )
-    def post(self, course_id: int):
-        """Publish the draft: it is frozen, and the previous published version archived.
-        An archived course without a draft returns to the catalogue on its published version."""
-        course = editable(course_id)
-        version = services.publish(current_api_user(), course)
-        db.session.commit()
-        return _version_out(version.id)
-
-
-@blp.route("/<int:course_id>/archive")
-class Archive(MethodView):
-    @blp.doc(security=BEARER)
-    @token_required()
-    @blp.response(200, CourseDetailSchema)
-    @blp.alt_response(401, description="No valid token")
-    @blp.alt_response(403, description="Not an editor of this course")
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="The course is not published")
-    def post(self, course_id: int):
-        """Take the course out of the catalogue; enrolled trainees keep studying."""
-        course = editable(course_id)
-        services.archive(current_api_user(), course)
-        db.session.commit()
-        return course_out(course)
+_course_action(
+    "publish",
+    authoring.publish,
+    _version_of,
+    CourseVersionSchema,
+    [
+        (409, "No draft to publish"),
+        (
+            422,
+            "The draft is empty, has a module without lessons, or leads to a competency "
+            "certificate with units no assessment covers (details.uncovered_units)",
+        ),
+    ],
+    """Publish the draft: it is frozen, and the previous published version archived.
+        An archived course without a draft returns to the catalogue on its published version.""",
+)
+_course_action(
+    "archive",
+    authoring.archive,
+    _course_of,
+    CourseDetailSchema,
+    [(409, "The course is not published")],
+    "Take the course out of the catalogue; enrolled trainees keep studying.",
+)
 
 
 @blp.route("/<int:course_id>/instructors")
@@ -262,8 +259,8 @@ class Instructors(MethodView):
     def put(self, body: dict, course_id: int):
         """Set the course's instructors."""
         course = visible(course_id)
-        services.set_instructors(current_api_user(), course, body["user_ids"])
-        db.session.commit()
+        permissions.ensure_can_manage_instructors(current_api_user(), course)
+        authoring.set_instructors(current_api_user(), course, body["user_ids"])
         return course_out(course)
 
 
@@ -279,7 +276,6 @@ class Export(MethodView):
         """Export every version, unit, lesson and file of the course as one ZIP package."""
         course = editable(course_id)
         buffer, filename = packaging.export_course(current_api_user(), course)
-        db.session.commit()
         return send_file(
             buffer, mimetype="application/zip", as_attachment=True, download_name=filename
         )
@@ -305,11 +301,8 @@ class Import(MethodView):
             raise ValidationFailed(
                 _("Choose an institution."), details={"institution_id": ["required"]}
             )
+        permissions.ensure_can_author_for(user, institution.id)
         course = packaging.import_course(
             user, institution, files["file"].stream, code=form.get("code")
         )
-        db.session.commit()
         return course_out(load_course(course.id))  # type: ignore[arg-type]
-
-
-from app.courses import outline_api  # noqa: E402,F401  (its routes join this blueprint)

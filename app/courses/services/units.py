@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import or_, select
 
 from app.audit.services import record
 from app.auth.models import User
 from app.courses.models import CompetencyUnit
-from app.courses.permissions import can_edit_unit, can_maintain_units
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -119,11 +119,6 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _require_maintainer(user: User) -> None:
-    if not can_maintain_units(user):
-        raise Forbidden(_("You may not maintain competency units."))
-
-
 def create_unit(
     user: User,
     *,
@@ -132,7 +127,6 @@ def create_unit(
     title_en: str = "",
     elements: Sequence[dict[str, Any]] = (),
 ) -> CompetencyUnit:
-    _require_maintainer(user)
     clean = _clean_fields(
         {"code": code, "title_id": title_id, "title_en": title_en, "elements": list(elements)}
     )
@@ -152,8 +146,6 @@ def create_unit(
 
 
 def update_unit(user: User, unit: CompetencyUnit, **fields: Any) -> CompetencyUnit:
-    if not can_edit_unit(user, unit):
-        raise Forbidden(_("This unit is maintained by another institution."))
     fields.pop("code", None)  # a unit's code is its identity: certificates cite it
     for name, value in _clean_fields(fields).items():
         setattr(unit, name, value)
@@ -173,37 +165,20 @@ def get_unit(unit_id: int) -> CompetencyUnit:
     return unit
 
 
-@dataclass
-class UnitPage:
-    items: list[CompetencyUnit]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-
-def search_units(q: str = "", page: int = 1, per_page: int = 30) -> UnitPage:
+def search_units(q: str = "", page: int = 1, per_page: int = 30) -> Pagination:
     query = select(CompetencyUnit)
-    if q.strip():
-        pattern = (
-            "%" + q.strip().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        )
+    text = q.strip()
+    if text:
         query = query.where(
             or_(
-                CompetencyUnit.code.ilike(pattern, escape="\\"),
-                CompetencyUnit.title_id.ilike(pattern, escape="\\"),
-                CompetencyUnit.title_en.ilike(pattern, escape="\\"),
+                CompetencyUnit.code.icontains(text, autoescape=True),
+                CompetencyUnit.title_id.icontains(text, autoescape=True),
+                CompetencyUnit.title_en.icontains(text, autoescape=True),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(page, 1)
-    items = db.session.scalars(
-        query.order_by(CompetencyUnit.code).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return UnitPage(list(items), total, page, per_page)
+    return db.paginate(
+        query.order_by(CompetencyUnit.code), page=page, per_page=per_page, error_out=False
+    )
 
 
 # CSV import ------------------------------------------------------------------------------
@@ -280,25 +255,29 @@ def _parse_csv(data: bytes) -> dict[str, dict[str, Any]]:
     return units
 
 
-def import_units_csv(user: User, data: bytes) -> ImportReport:
-    """Create new units and update existing ones the user maintains; all or nothing."""
-    _require_maintainer(user)
-    parsed = _parse_csv(data)
+@dataclass
+class UnitsImport:
+    """A CSV file of units, read and checked: its rows by code, and the units it updates."""
+
+    rows: dict[str, dict[str, Any]]
+    existing: dict[str, CompetencyUnit]
+
+
+def read_units_csv(data: bytes) -> UnitsImport:
+    """Parse and check a CSV file of units (ValidationFailed if any row is not valid)."""
+    rows = _parse_csv(data)
     existing = {
         unit.code: unit
         for unit in db.session.scalars(
-            select(CompetencyUnit).where(CompetencyUnit.code.in_(list(parsed)))
+            select(CompetencyUnit).where(CompetencyUnit.code.in_(list(rows)))
         )
     }
-    refused = [code for code, unit in existing.items() if not can_edit_unit(user, unit)]
-    if refused:
-        raise Forbidden(
-            _(
-                "These units are maintained by another institution: %(codes)s",
-                codes=", ".join(sorted(refused)),
-            ),
-            details={"codes": sorted(refused)},
-        )
+    return UnitsImport(rows, existing)
+
+
+def import_units(user: User, plan: UnitsImport) -> ImportReport:
+    """Create the new units and update the existing ones; all or nothing."""
+    parsed, existing = plan.rows, plan.existing
     report = ImportReport()
     for code, fields in parsed.items():
         values = {name: fields[name] for name in ("title_id", "title_en", "elements")}

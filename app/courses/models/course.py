@@ -5,7 +5,7 @@ content lives in CourseVersions: one draft at most, one published at most (both 
 partial unique indexes), any number archived. Publishing freezes a version; the services
 refuse to change a version that is not a draft. Modules and lessons carry a `key` that stays
 the same when a version is copied, so progress follows a lesson from one version to the next.
-Enrolment and progress live in `learning_models.py`.
+Enrolment and progress live in `learning.py`.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class Course(db.Model):
     def leads_to_competency(self) -> bool:
         return self.certificate_kind == "competency"
 
-    def has_instructor(self, user: Any) -> bool:
+    def has_instructor(self, user: User) -> bool:
         return any(instructor.id == user.id for instructor in self.instructors)
 
     def __repr__(self) -> str:
@@ -303,22 +303,3 @@ class Attachment(db.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
-
-
-# Enrolment models live in their own module; importing them here registers every table of
-# the feature with one import and lets other features import all models from one place.
-from app.courses.learning_models import Cohort, Enrollment, LessonProgress  # noqa: E402
-
-__all__ = [
-    "Attachment",
-    "Cohort",
-    "CompetencyUnit",
-    "Course",
-    "CourseVersion",
-    "CourseVersionUnit",
-    "Enrollment",
-    "Lesson",
-    "LessonProgress",
-    "Module",
-    "course_instructors",
-]

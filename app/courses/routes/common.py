@@ -9,13 +9,14 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from app.auth.forms import EmptyForm
-from app.courses import attachments
-from app.courses.catalogue import load_course
-from app.courses.content import render_markdown
 from app.courses.models import Course
 from app.courses.permissions import can_edit_course, can_view_course
+from app.courses.services import attachments
+from app.courses.services.catalogue import load_course
+from app.courses.services.content import render_markdown
 from app.errors import AppError
 from app.extensions import db
 
@@ -38,9 +39,9 @@ def editable_course(course_id: int) -> Course:
     return course
 
 
-def form_error(form: Any, error: AppError) -> None:
-    """Put a service error on the form fields it names, or show it as a message."""
-    db.session.rollback()
+def form_error(form: FlaskForm, error: AppError) -> None:
+    """Put a service error on the form fields it names, or show it as a message. The caller
+    answers with an error status, so the request's transaction rolls back."""
     placed = False
     for name in error.details:
         field = getattr(form, name, None)
@@ -52,7 +53,6 @@ def form_error(form: Any, error: AppError) -> None:
 
 
 def flash_error(error: AppError) -> None:
-    db.session.rollback()
     flash(error.message, "error")
     for key, values in error.details.items():
         if key == "publish":
@@ -73,14 +73,15 @@ def or_404(getter: Callable[[Course, int], Any], course: Course, item_id: int) -
 
 
 def button_action(course: Course, action: Callable[[], Any], success: str | None = None) -> Any:
-    """Run a one-button action (move, delete, publish...) and go back to the author page."""
+    """Run a one-button action (move, delete, publish...) and go back to the author page. A
+    refused action is undone by its savepoint: the redirect commits nothing of it."""
     if EmptyForm().validate_on_submit():
         try:
-            action()
+            with db.session.begin_nested():
+                action()
         except AppError as error:
             flash_error(error)
             return redirect(author_url(course), 303)
-        db.session.commit()
         if success:
             flash(success, "success")
     return redirect(author_url(course), 303)

@@ -1,5 +1,5 @@
 """JSON API, continued: the outline of a draft (modules and lessons) and the course's files.
-The routes belong to the courses blueprint of api.py."""
+The routes belong to the courses_api blueprint, as those of courses.py do."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from app.api import BEARER, current_api_user, token_required
-from app.courses import attachments, enrolment, outline
-from app.courses.api import NOT_FOUND, blp, editable, visible
-from app.courses.catalogue import lesson_in_course
+from app.courses import courses_api as blp
+from app.courses.api.common import NOT_FOUND, editable, visible
 from app.courses.permissions import can_edit_course, can_study
+from app.courses.routes.common import render_lesson_body
 from app.courses.schemas import (
     CourseAttachmentSchema,
     CourseUploadSchema,
@@ -23,9 +23,9 @@ from app.courses.schemas import (
     ModuleUpdateSchema,
     OutlineOrderSchema,
 )
-from app.courses.web import render_lesson_body
+from app.courses.services import attachments, enrolment, outline
+from app.courses.services.catalogue import lesson_in_course
 from app.errors import Forbidden, NotFound
-from app.extensions import db
 
 LESSON_FIELDS = (
     "id",
@@ -53,7 +53,6 @@ class Modules(MethodView):
         """Add a module at the end of the draft (started if needed)."""
         course = editable(course_id)
         module = outline.add_module(current_api_user(), course, body["title"], body["summary"])
-        db.session.commit()
         return module
 
 
@@ -71,7 +70,6 @@ class ModuleOrder(MethodView):
         """Reorder the draft's modules."""
         course = editable(course_id)
         ordered = outline.reorder_modules(current_api_user(), course, body["ids"])
-        db.session.commit()
         return ordered
 
 
@@ -92,7 +90,6 @@ class ModuleItem(MethodView):
         module = outline.get_module(course, module_id)
         title = body.get("title", module.title)
         outline.update_module(current_api_user(), module, title, body.get("summary"))
-        db.session.commit()
         return module
 
     @blp.doc(security=BEARER)
@@ -106,7 +103,6 @@ class ModuleItem(MethodView):
         """Delete a draft module and its lessons."""
         course = editable(course_id)
         outline.delete_module(current_api_user(), outline.get_module(course, module_id))
-        db.session.commit()
 
 
 @blp.route("/<int:course_id>/modules/<int:module_id>/lessons")
@@ -125,7 +121,6 @@ class Lessons(MethodView):
         course = editable(course_id)
         module = outline.get_module(course, module_id)
         lesson = outline.add_lesson(current_api_user(), module, **body)
-        db.session.commit()
         return lesson
 
 
@@ -145,7 +140,6 @@ class LessonOrder(MethodView):
         course = editable(course_id)
         module = outline.get_module(course, module_id)
         ordered = outline.reorder_lessons(current_api_user(), module, body["ids"])
-        db.session.commit()
         return ordered
 
 
@@ -193,7 +187,6 @@ class LessonItem(MethodView):
             outline.update_lesson(user, lesson, **body)
         if module_id is not None:
             outline.move_lesson_to(user, lesson, outline.get_module(course, module_id))
-        db.session.commit()
         return lesson
 
     @blp.doc(security=BEARER)
@@ -207,7 +200,6 @@ class LessonItem(MethodView):
         """Delete a draft lesson."""
         course = editable(course_id)
         outline.delete_lesson(current_api_user(), outline.get_lesson(course, lesson_id))
-        db.session.commit()
 
 
 @blp.route("/<int:course_id>/attachments")
@@ -238,5 +230,4 @@ class Attachments(MethodView):
         item = attachments.add_attachment(
             current_api_user(), course, upload.filename or "", upload.read()
         )
-        db.session.commit()
         return item

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, select
+from flask_babel import gettext as _
+from sqlalchemy import select
 
-from app.courses import content, storage
-from app.courses.errors import upload_error
-from app.courses.learning_models import Enrollment
-from app.courses.models import Attachment, Course, CourseVersion
-from app.courses.permissions import can_edit_course
-from app.courses.services import require_editor
+from app.auth.models import User
+from app.courses.models import Attachment, Course
+from app.courses.services import content, storage
+from app.errors import AppError, TooLarge, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,16 +38,34 @@ def _unique_name(course_id: int, name: str) -> str:
     return f"{stem}-{number}.{ext}"
 
 
-def add_attachment(user: Any, course: Course, filename: str, data: bytes) -> Attachment:
+def _upload_error(refused: content.UploadRefused) -> AppError:
+    """A clear, translated error for a refused upload."""
+    if refused.reason == "too_large":
+        megabytes = max(int(refused.detail or 0) // (1024 * 1024), 1)
+        return TooLarge(
+            _("The file is too large. The limit is %(mb)s MB.", mb=megabytes),
+            details={"file": ["too_large"]},
+        )
+    messages = {
+        "empty": _("The file is empty."),
+        "svg": _("SVG images are not accepted. Upload a PNG, JPEG, GIF or WebP image."),
+        "type": _("This type of file is not accepted. Upload PNG, JPEG, GIF, WebP or PDF."),
+        "disguised": _("The file name does not match its content."),
+        "damaged": _("The image is damaged or not really an image."),
+        "name": _("Give the file a name."),
+    }
+    return ValidationFailed(messages[refused.reason], details={"file": [refused.reason]})
+
+
+def add_attachment(user: User, course: Course, filename: str, data: bytes) -> Attachment:
     """Check and store an upload. If any check fails, nothing is written."""
-    require_editor(user, course)
     max_bytes, max_image_bytes = limits()
     try:
         name, content_type = content.check_upload(
             filename or "", data, max_bytes=max_bytes, max_image_bytes=max_image_bytes
         )
     except content.UploadRefused as refused:
-        raise upload_error(refused) from refused
+        raise _upload_error(refused) from refused
     attachment = store(course.id, name, content_type, data, uploaded_by_id=user.id)
     log.info(
         "user %s uploaded %s (%s, %s bytes) to course %s",
@@ -119,34 +135,3 @@ def for_course(course_id: int) -> list[Attachment]:
 
 def by_token(token: str) -> Attachment | None:
     return db.session.scalar(select(Attachment).where(Attachment.token == token))
-
-
-def can_download(user: Any, attachment: Attachment) -> bool:
-    """Covers of published versions are public; other files are for the course's editors
-    and its trainees."""
-    is_public_cover = db.session.scalar(
-        select(
-            exists().where(
-                CourseVersion.cover_attachment_id == attachment.id,
-                CourseVersion.status.in_(("published", "archived")),
-            )
-        )
-    )
-    if is_public_cover:
-        return True
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    course = db.session.get(Course, attachment.course_id)
-    if course is not None and can_edit_course(user, course):
-        return True
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Enrollment.course_id == attachment.course_id,
-                    Enrollment.user_id == user.id,
-                    Enrollment.status.in_(("active", "completed")),
-                )
-            )
-        )
-    )

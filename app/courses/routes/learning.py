@@ -10,8 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.forms import EmptyForm
-from app.courses import attachments, bp, enrolment, progress, storage
-from app.courses.catalogue import (
+from app.courses import bp, permissions
+from app.courses.forms import EnrolForm, cohort_choices
+from app.courses.models import Cohort, Course, CourseVersion, Enrollment
+from app.courses.permissions import can_edit_course, can_self_enrol, can_study
+from app.courses.routes.common import course_or_404, flash_error, render_lesson_body
+from app.courses.services import attachments, enrolment, progress, storage
+from app.courses.services.catalogue import (
     CatalogueQuery,
     filter_choices,
     lesson_in_course,
@@ -19,12 +24,7 @@ from app.courses.catalogue import (
     search,
     version_by_number,
 )
-from app.courses.forms import EnrolForm, cohort_choices
-from app.courses.learning_models import Cohort, Enrollment
-from app.courses.models import Course, CourseVersion
-from app.courses.permissions import can_edit_course, can_self_enrol, can_study
 from app.courses.vocab import LEVELS, SECTORS
-from app.courses.web import course_or_404, flash_error, render_lesson_body
 from app.errors import AppError
 from app.extensions import db
 from app.i18n import local_today
@@ -148,11 +148,12 @@ def enrol(course_id: int):
         return redirect(url_for("courses.course_page", course_id=course.id))
     cohort = next((c for c in cohorts if c.id == form.cohort.data), None)
     try:
-        record = enrolment.enrol(current_user, course, cohort)
+        with db.session.begin_nested():
+            permissions.ensure_can_enrol(current_user, current_user, course)
+            record = enrolment.enrol(current_user, course, cohort)
     except AppError as error:
         flash_error(error)
         return redirect(url_for("courses.course_page", course_id=course.id), 303)
-    db.session.commit()
     if record.status == "waiting":
         flash(_("The cohort is full. You are on the waiting list."), "info")
     else:
@@ -174,12 +175,12 @@ def withdraw(course_id: int):
     record = _own_enrollment(course)
     if EmptyForm().validate_on_submit():
         try:
-            enrolment.withdraw(current_user, record)
+            with db.session.begin_nested():
+                enrolment.withdraw(current_user, record)
         except AppError as error:
             flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("You have left the course."), "success")
+            return redirect(url_for("courses.course_page", course_id=course.id), 303)
+        flash(_("You have left the course."), "success")
     return redirect(url_for("courses.course_page", course_id=course.id), 303)
 
 
@@ -190,12 +191,12 @@ def move_to_latest(course_id: int):
     record = _own_enrollment(course)
     if EmptyForm().validate_on_submit():
         try:
-            progress.move_to_latest(current_user, record)
+            with db.session.begin_nested():
+                progress.move_to_latest(current_user, record)
         except AppError as error:
             flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("You now study the latest version. Your progress came with you."), "success")
+            return redirect(url_for("courses.course_page", course_id=course.id), 303)
+        flash(_("You now study the latest version. Your progress came with you."), "success")
     return redirect(url_for("courses.course_page", course_id=course.id), 303)
 
 
@@ -216,7 +217,6 @@ def lesson(course_id: int, lesson_id: int):
     assert version is not None  # noqa: S101 - the lesson's own version
     if studying:
         progress.record_visit(record, item)
-        db.session.commit()
     previous, following = progress.neighbours(version.modules, item)
     return render_template(
         "courses/lesson.html",
@@ -244,11 +244,11 @@ def complete_lesson(course_id: int, lesson_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        result = progress.complete_lesson(current_user, record, item)
+        with db.session.begin_nested():
+            result = progress.complete_lesson(current_user, record, item)
     except AppError as error:
         flash_error(error)
         return redirect(url_for("courses.course_page", course_id=course.id), 303)
-    db.session.commit()
     if result.newly_completed:
         flash(_("Congratulations! You have completed this course."), "success")
     following = request.form.get("next", type=int)
@@ -260,7 +260,7 @@ def complete_lesson(course_id: int, lesson_id: int):
 @bp.route("/courses/files/<token>")
 def file(token: str):
     attachment = attachments.by_token(token)
-    if attachment is None or not attachments.can_download(current_user, attachment):
+    if attachment is None or not permissions.can_download(current_user, attachment):
         abort(404)
     try:
         path = storage.path_for(attachment.token)
