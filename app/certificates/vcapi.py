@@ -26,7 +26,6 @@ from flask import Request, Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.audit.services import record
 from app.certificates.crypto.dataintegrity import ProofError, create_proof
@@ -76,14 +75,14 @@ blp.ARGUMENTS_PARSER = _JsonParser()  # read when the routes below are decorated
 
 @blp.before_request
 def _bound_the_body() -> None:
-    """Werkzeug refuses a larger Content-Length, and stops a chunked body at the limit."""
-    request.max_content_length = intake.credential_max_bytes()
-
-
-@blp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error: RequestEntityTooLarge) -> Response:
-    error = intake.too_large(request.content_length)
-    return envelope(error.status, error.code, error.message, error.details)
+    """Refuse a body past CREDENTIAL_MAX_BYTES unread on its Content-Length, or, chunked,
+    once one byte past the limit has been read; what is read is what the parser gets."""
+    limit = intake.credential_max_bytes()
+    if request.content_length is not None and request.content_length > limit:
+        raise intake.too_large(request.content_length)
+    request.max_content_length = limit + 1  # werkzeug stops reading there
+    if len(request.get_data(cache=True)) > limit:
+        raise intake.too_large()
 
 
 @blp.errorhandler(RecursionError)
