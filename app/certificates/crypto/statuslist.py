@@ -17,9 +17,10 @@ from typing import Any, Literal
 from .multibase import MultibaseError, decode_base64url, encode_base64url
 
 MIN_BITS = 131_072
-MAX_DECODED_BYTES = 16 * 1024 * 1024
-# Status bits are mostly zeros and compress well; an honest list's GZIP data is far smaller.
-MAX_COMPRESSED_BYTES = 2 * 1024 * 1024
+# 16,777,216 entries, 128 times the minimum; inflating a bomb to this takes milliseconds.
+MAX_DECODED_BYTES = 2 * 1024 * 1024
+# GZIP adds a few bytes per 16 KiB to data it cannot compress: even random bits fit this.
+MAX_COMPRESSED_BYTES = MAX_DECODED_BYTES + 64 * 1024
 CREDENTIALS_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 StatusPurpose = Literal["revocation", "suspension"]
