@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import pytest
+from flask_babel import force_locale
 from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.writer import PdfFileWriter
 from sqlalchemy import func, select
@@ -24,6 +25,8 @@ from app.certificates.crypto.didkey import did_key_from_public_key, did_key_veri
 from app.certificates.crypto.keys import generate_ed25519_key
 from app.certificates.crypto.multibase import encode_base58btc
 from app.certificates.oauth import create_client
+from app.certificates.services import intake
+from app.errors import ValidationFailed
 from app.extensions import db
 
 _KEY = generate_ed25519_key().public_key()
@@ -283,15 +286,16 @@ def test_the_body_limit_is_configuration(app, client, monkeypatch):
     assert response.get_json()["error"]["message"] == "The credential is larger than 2 KB."
 
 
-def test_messages_speak_indonesian_by_default(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "id")
-    body = b'{"verifiableCredential": ' + CASES["array of 2,000 items"](True) + b"}"
-    response = client.post("/credentials/verify", data=body, content_type="application/json")
-    assert response.status_code == 422
-    assert response.get_json()["error"]["message"] == (
-        "Sebuah larik dalam kredensial berisi lebih dari 1000 butir "
-        "(di /credentialSubject/evidence)."
-    )
+def test_the_messages_are_translated_into_indonesian(app):
+    document = json.loads(CASES["array of 2,000 items"](True))
+    with app.test_request_context(), force_locale("id"):
+        with pytest.raises(ValidationFailed) as raised:
+            intake.check_document_bounds(document)
+        assert raised.value.message == (
+            "Sebuah larik dalam kredensial berisi lebih dari 1000 butir "
+            "(di /credentialSubject/evidence)."
+        )
+        assert intake.too_large().message == "Kredensial lebih besar dari 256 KB."
 
 
 def test_the_choice_is_documented_in_the_openapi_description(client):

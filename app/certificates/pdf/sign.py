@@ -160,13 +160,14 @@ def _name_tree_lookup(
 ) -> generic.PdfObject | None:
     if depth > MAX_NAME_TREE_DEPTH:
         return None
-    # Subscripting dereferences an indirect array; get() would not.
-    names = node["/Names"] if "/Names" in node else None
+    names = node.get("/Names")
     if names is not None:
+        names = names.get_object()  # the array may be an indirect object
         for index in range(0, len(names) - 1, 2):
             if str(names[index]) == name:
                 return names[index + 1]
-    for kid in node["/Kids"] if "/Kids" in node else []:
+    kids = node.get("/Kids")
+    for kid in kids.get_object() if kids is not None else []:
         found = _name_tree_lookup(kid.get_object(), name, depth + 1)
         if found is not None:
             return found
