@@ -46,6 +46,9 @@ class Config:
     # Signature checks remembered per worker process, keyed by the stored content (0: none).
     VERIFY_MEMO_SIZE = int(_env("VERIFY_MEMO_SIZE", "4096") or 0)
     CERTIFICATES_JOB_RUNNER = _env("CERTIFICATES_JOB_RUNNER")
+    # The largest VC-API request body (POST /credentials/verify, /credentials/issue) and the
+    # largest credential JSON read from an upload, a PDF or `verify-file`; larger get 413.
+    CREDENTIAL_MAX_BYTES = int(_env("CREDENTIAL_MAX_BYTES", str(256 * 1024)) or 0)
 
     MAIL_BACKEND = _env("MAIL_BACKEND", "console")  # console | smtp
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")

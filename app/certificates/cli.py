@@ -64,10 +64,22 @@ def register(app: Flask) -> None:
     @app.cli.command("verify-file")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def verify_file(path: Path) -> None:
-        """Verify a certificate PDF or credential JSON offline, against our DID documents."""
+        """Verify a certificate PDF or credential JSON offline, against our DID documents.
+
+        A file larger than an upload may be (MAX_CONTENT_LENGTH) is refused unread; within
+        it, a credential is bounded as every other way in bounds it (services/intake.py).
+        """
+        from flask import current_app
+
         from app.certificates.services.verification import verify_upload
         from app.errors import AppError
 
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        size = path.stat().st_size
+        if limit and size > limit:
+            raise click.ClickException(
+                f"{path} is {size} bytes; an upload may be at most {limit} (MAX_CONTENT_LENGTH)."
+            )
         try:
             result = verify_upload(path.read_bytes())
         except AppError as error:

@@ -1,17 +1,31 @@
 """VC-API: `POST /credentials/verify` (public), `POST /credentials/issue` (OAuth 2.0 client
 credentials, scope issue:credentials) and the token endpoint `POST /oauth/token` (Authlib).
-Errors use the JSON envelope; malformed input gets a 4xx with the reason, never a 5xx."""
+Errors use the JSON envelope; malformed input gets a 4xx with the reason, never a 5xx.
+
+Input is bounded before any heavy work: a body past CREDENTIAL_MAX_BYTES is refused (413)
+on its Content-Length, or on the bytes actually read when it is chunked, before it is
+parsed; the credential's shape is bounded (422) before it is canonicalised or signed.
+
+What a hostile or malformed *request* gets, and what a credential that does not verify
+gets, follow the W3C VC-API: a request that cannot be taken as one (not JSON, too large,
+nested or sized past the bounds, no credential object with a proof) is a 4xx envelope (the
+VC-API's 400 "invalid input", in this API's house codes: 400 unparsable, 413 too large, 422
+invalid); a well-formed request whose credential fails a check (a malformed or overlong
+proofValue or key, a bad signature, a validFrom of year 99999) is a 200 with
+`verified: false` and the rule it broke in `errors`, so a verifier always learns why."""
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from authlib.oauth2 import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from flask import Response
+from flask import Request, Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser, abort
 
 from app.audit.services import record
 from app.certificates.crypto.dataintegrity import ProofError, create_proof
@@ -27,7 +41,7 @@ from app.certificates.schemas import (
     VcVerifyRequestSchema,
     VcVerifyResponseSchema,
 )
-from app.certificates.services import keys, verification
+from app.certificates.services import intake, keys, verification
 from app.db import utcnow
 from app.errors import Forbidden, Unauthorized, ValidationFailed, envelope
 from app.extensions import db, limiter
@@ -43,10 +57,49 @@ blp = Blueprint(
 OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
 
 
+class _JsonParser(FlaskParser):
+    """webargs answers 400 for a JSONDecodeError only; json.loads also refuses, with a plain
+    ValueError, an integer of more than 4,300 digits (Python's bound on int from text)."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except ValueError as exc:
+            abort(400, exc=exc, messages={"json": [str(exc).split(";")[0]]})
+
+
+blp.ARGUMENTS_PARSER = _JsonParser()  # read when the routes below are decorated
+
+
+@blp.before_request
+def _bound_the_body() -> None:
+    """Refuse a body past CREDENTIAL_MAX_BYTES unread on its Content-Length, or, chunked,
+    once one byte past the limit has been read; what is read is what the parser gets."""
+    limit = intake.credential_max_bytes()
+    if request.content_length is not None and request.content_length > limit:
+        raise intake.too_large(request.content_length)
+    request.max_content_length = limit + 1  # werkzeug stops reading there
+    if len(request.get_data(cache=True)) > limit:
+        raise intake.too_large()
+
+
 @blp.errorhandler(RecursionError)
 def _too_deep(_error: RecursionError) -> Response:
     db.session.rollback()
     return envelope(400, "bad_request", "The JSON is nested too deeply.")
+
+
+def _checked_dates(credential: dict[str, Any]) -> None:
+    """422 naming each validFrom / validUntil that is not a date a verifier can compare."""
+    _dates, problems = intake.validity_dates(credential)
+    if problems:
+        raise ValidationFailed(
+            "The credential's validity dates cannot be used: "
+            + "; ".join(f"{name}: {problem}" for name, problem in problems.items()),
+            details={name: [problem] for name, problem in problems.items()},
+        )
 
 
 @blp.route("/credentials/verify", endpoint="verify")
@@ -55,11 +108,22 @@ class VerifyCredential(MethodView):
 
     @blp.arguments(VcVerifyRequestSchema)
     @blp.response(200, VcVerifyResponseSchema)
-    @blp.alt_response(400, description="Malformed JSON")
-    @blp.alt_response(422, description="Not a credential with a proof")
+    @blp.alt_response(400, description="Malformed JSON, or nested too deeply to parse")
+    @blp.alt_response(413, description="Body larger than CREDENTIAL_MAX_BYTES (256 KiB)")
+    @blp.alt_response(
+        422, description="Not a credential with a proof, or past a bound (details name it)"
+    )
     @blp.alt_response(429, description="Too many requests")
     def post(self, body: dict):
-        """Verify a credential whose issuer is a did:key or one of our did:web issuers."""
+        """Verify a credential whose issuer is a did:key or one of our did:web issuers.
+
+        A request that is not a credential within the bounds (at most 256 KiB, nesting 64
+        deep, 1,000 items per array, 256 members per object, 64 Ki characters per string,
+        10,000 values) is refused with a 4xx envelope before any work, as the VC-API's 400
+        "invalid input". A credential that fails a check (a proofValue or key that is not
+        an Ed25519 signature or key, a bad signature, a validFrom or validUntil no date can
+        hold, such as the year 99999) gets 200 with `verified: false` and the rule broken.
+        """
         result = verification.verify_credential(body["verifiableCredential"])
         result.pop("certificate", None)
         return result
@@ -102,13 +166,20 @@ class IssueCredential(MethodView):
     @blp.response(201, VcIssueResponseSchema)
     @blp.alt_response(401, description="No valid OAuth 2.0 token")
     @blp.alt_response(403, description="The token lacks the scope issue:credentials")
-    @blp.alt_response(422, description="Not a credential this institution can sign")
+    @blp.alt_response(413, description="Body larger than CREDENTIAL_MAX_BYTES (256 KiB)")
+    @blp.alt_response(
+        422,
+        description="Not a credential this institution can sign: past a bound, or a "
+        "validFrom / validUntil that is not a dateTime of the years 0001-9999",
+    )
     def post(self, body: dict):
         """Sign a credential (eddsa-jcs-2022) with the client's institution key."""
         client = _client()
+        intake.check_document_bounds(body["credential"])
         credential = copy.deepcopy(body["credential"])
         if "proof" in credential:
             raise ValidationFailed("The credential already has a proof.")
+        _checked_dates(credential)
         issuer = credential.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
         issuer_id, method = _signing_identity(client, issuer_id)

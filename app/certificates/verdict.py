@@ -61,9 +61,11 @@ DETAILS = {
         "Signed with a document-signing certificate of {name} ({subject}).",
     ),
     "no_credential": ("PDF tidak memuat kredensial.", "The PDF carries no credential."),
-    "credential_not_json": (
-        "Kredensial di dalam PDF bukan JSON yang sah.",
-        "The embedded credential is not valid JSON.",
+    "credential_unreadable": (
+        "Kredensial di dalam PDF tidak dapat dibaca: bukan JSON yang sah, terlalu besar, atau "
+        "bersarang terlalu dalam.",
+        "The embedded credential cannot be read: it is not valid JSON, too large or nested "
+        "too deeply.",
     ),
     "credential_malformed": (
         "Kredensial di dalam PDF tidak memiliki bukti yang dapat diperiksa.",

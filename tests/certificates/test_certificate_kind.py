@@ -15,8 +15,7 @@ from app.certificates.models import Certificate
 from app.certificates.pdf.render import render_certificate_html
 from app.certificates.services.issuance import issue_certificate, issue_on_completion
 from app.certificates.services.pdfstore import render_context
-from app.courses.models import Enrollment
-from app.courses.models import Course, CourseVersion
+from app.courses.models import Course, CourseVersion, Enrollment
 from app.errors import Conflict
 from app.extensions import db
 from tests.certificates.conftest import build_course, complete, issue

@@ -400,13 +400,15 @@ def test_an_institution_signing_with_the_did_key_form_of_its_key_is_named(ctx, i
         (None, "PDF tidak memuat kredensial. The PDF carries no credential."),
         (
             b"{nope",
-            "Kredensial di dalam PDF bukan JSON yang sah. The embedded credential is not "
-            "valid JSON.",
+            "Kredensial di dalam PDF tidak dapat dibaca: bukan JSON yang sah, terlalu besar, "
+            "atau bersarang terlalu dalam. The embedded credential cannot be read: it is not "
+            "valid JSON, too large or nested too deeply. (Berkas ini bukan JSON kredensial.)",
         ),
         (
             b"[]",
             "Kredensial di dalam PDF tidak memiliki bukti yang dapat diperiksa. The "
-            "embedded credential has no proof that can be checked.",
+            "embedded credential has no proof that can be checked. (The verifiableCredential "
+            "must be a JSON object.)",
         ),
     ],
     ids=["junk", "not-json", "not-a-credential"],

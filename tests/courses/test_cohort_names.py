@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User, UserRole
-from app.courses import enrolment
-from app.courses.models import Cohort
-from app.courses.models import Course
+from app.courses.models import Cohort, Course
+from app.courses.services import enrolment
 from app.errors import Conflict
 from app.extensions import db
 from app.institutions.models import Institution

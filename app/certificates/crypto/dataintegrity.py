@@ -6,7 +6,9 @@ pure Ed25519 signature over ``SHA-256(proofConfig) || SHA-256(document)``, carri
 multibase base58btc ``proofValue``.
 
 Verification never raises for malformed input: it returns a ``VerificationResult`` with
-``verified=False``, the checks that were made and a reason.
+``verified=False``, the checks that were made and a reason. Lengths are checked before the
+costly steps: a verificationMethod longer than a DID URL may be is refused before any key
+is resolved, a proofValue longer than a signature's 88 base58 characters before decoding.
 """
 
 import copy
@@ -14,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import rfc8785
@@ -23,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from .didkey import MAX_DID_URL_LENGTH
 from .multibase import MultibaseError, decode_base58btc, encode_base58btc
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -74,6 +78,22 @@ def canonicalize(value: Any) -> bytes:
 def is_xsd_datetime(value: Any) -> bool:
     """Whether ``value`` is a string in XML Schema dateTime form."""
     return isinstance(value, str) and _XSD_DATETIME.fullmatch(value) is not None
+
+
+def parse_xsd_datetime(value: Any) -> datetime:
+    """An XML Schema dateTime as an aware datetime (UTC when it names no timezone).
+
+    Raises ValueError, saying why, for anything else: not that form, a day the month does
+    not have, or a year outside 0001-9999 (XML Schema allows 99999 and -0001; no datetime
+    holds them, so no validity period that uses them can be checked).
+    """
+    if not is_xsd_datetime(value):
+        raise ValueError("not an XML Schema dateTime (e.g. 2026-01-31T08:00:00Z)")
+    year = value[: value.index("-", 1)]
+    if year.startswith("-") or len(year) != 4 or year == "0000":
+        raise ValueError(f"the year {year} is outside 0001-9999")
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _check_suite(options: dict[str, Any], code: str) -> None:
@@ -208,6 +228,12 @@ def _verify(
         "proof lacks a string proofValue or verificationMethod",
         malformed,
     )
+    checker.require(
+        "proof_fields",
+        len(method) <= MAX_DID_URL_LENGTH,
+        f"verificationMethod is {len(method)} characters, more than {MAX_DID_URL_LENGTH}",
+        malformed,
+    )
     checker.method = method
     checker.require(
         "proof_type",
@@ -237,7 +263,7 @@ def _verify(
     unsecured = {key: value for key, value in signed.items() if key != "proof"}
     options = {key: value for key, value in proof.items() if key != "proofValue"}
     try:
-        proof_bytes = decode_base58btc(proof_value)
+        proof_bytes = decode_base58btc(proof_value, SIGNATURE_LENGTH)
     except MultibaseError as exc:
         proof_bytes = b""
         reason = f"malformed proofValue: {exc}"

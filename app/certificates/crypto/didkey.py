@@ -4,6 +4,9 @@ An institution's issuer DID is a ``did:web``; its DID document lists every signi
 has ever used as a ``Multikey`` verification method, so that old certificates still verify.
 A key that was compromised stays listed with a ``revoked`` timestamp (Controlled
 Identifiers v1.0) and is dropped from ``assertionMethod``; resolving it fails.
+
+DID Core sets no length; a DID URL from outside longer than MAX_DID_URL_LENGTH is refused
+before it is parsed, looked up or its key decoded.
 """
 
 from collections.abc import Iterable
@@ -23,10 +26,19 @@ DID_CONTEXT = "https://www.w3.org/ns/did/v1"
 MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 DID_KEY_PREFIX = "did:key:"
 DID_WEB_PREFIX = "did:web:"
+# A did:key URL is 105 characters; a did:web with a host and a few path segments a few dozen.
+MAX_DID_URL_LENGTH = 2048
 
 
 class DidError(ValueError):
     """A DID or verification method cannot be parsed or resolved to a usable key."""
+
+
+def _check_length(did_url: str) -> None:
+    if len(did_url) > MAX_DID_URL_LENGTH:
+        raise DidError(
+            f"a DID URL of {len(did_url)} characters is longer than {MAX_DID_URL_LENGTH}"
+        )
 
 
 @dataclass(frozen=True)
@@ -55,9 +67,10 @@ def did_key_verification_method(key: Ed25519PublicKey) -> str:
 
 def resolve_did_key(verification_method: str) -> Ed25519PublicKey:
     """Resolve a ``did:key`` DID or verification method id to its Ed25519 public key."""
-    if not isinstance(verification_method, str) or not verification_method.startswith(
-        DID_KEY_PREFIX
-    ):
+    if not isinstance(verification_method, str):
+        raise DidError(f"not a did:key: {verification_method!r}")
+    _check_length(verification_method)
+    if not verification_method.startswith(DID_KEY_PREFIX):
         raise DidError(f"not a did:key: {verification_method!r}")
     did, _, fragment = verification_method.partition("#")
     multikey = did[len(DID_KEY_PREFIX) :]
@@ -79,6 +92,7 @@ def did_web(host: str, *path: str) -> str:
 
 def did_web_document_url(did: str) -> str:
     """The HTTPS URL of a did:web's DID document (``/.well-known/did.json`` without path)."""
+    _check_length(did)
     if not did.startswith(DID_WEB_PREFIX) or "#" in did:
         raise DidError(f"not a did:web: {did!r}")
     host, *path = did[len(DID_WEB_PREFIX) :].split(":")
@@ -142,6 +156,7 @@ def resolve_from_did_document(
     did = document.get("id") if isinstance(document, dict) else None
     if not isinstance(did, str) or not isinstance(verification_method, str):
         raise DidError("malformed DID document or verification method")
+    _check_length(verification_method)
     if verification_method.split("#", 1)[0] != did:
         raise DidError(f"{verification_method!r} does not belong to {did!r}")
     methods = document.get("verificationMethod")

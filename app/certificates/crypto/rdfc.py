@@ -255,7 +255,7 @@ def _verify(
     unsecured = {key: value for key, value in signed.items() if key != "proof"}
     options = {key: value for key, value in proof.items() if key != "proofValue"}
     try:
-        proof_bytes = decode_base58btc(proof_value)
+        proof_bytes = decode_base58btc(proof_value, SIGNATURE_LENGTH)
     except MultibaseError as exc:
         proof_bytes = b""
         reason = f"malformed proofValue: {exc}"

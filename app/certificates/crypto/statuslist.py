@@ -4,6 +4,9 @@ A status list is a bitstring of at least 131,072 bits (16 KiB). Bit 0 is the mos
 significant bit of the first byte. It is published GZIP-compressed and multibase
 base64url-encoded (``u...``) in a BitstringStatusListCredential. Credentials get random
 indexes so that their position in the list says nothing about when they were issued.
+
+A list from elsewhere is bounded before it costs anything: its text before base64 decoding,
+and its GZIP data while it inflates (a small gzip bomb never grows past MAX_DECODED_BYTES).
 """
 
 import gzip
@@ -14,7 +17,10 @@ from typing import Any, Literal
 from .multibase import MultibaseError, decode_base64url, encode_base64url
 
 MIN_BITS = 131_072
-MAX_DECODED_BYTES = 16 * 1024 * 1024
+# 16,777,216 entries, 128 times the minimum; inflating a bomb to this takes milliseconds.
+MAX_DECODED_BYTES = 2 * 1024 * 1024
+# GZIP adds a few bytes per 16 KiB to data it cannot compress: even random bits fit this.
+MAX_COMPRESSED_BYTES = MAX_DECODED_BYTES + 64 * 1024
 CREDENTIALS_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 StatusPurpose = Literal["revocation", "suspension"]
@@ -65,9 +71,10 @@ def encode_list(bits: bytes | bytearray) -> str:
 
 
 def decode_list(encoded: str) -> bytearray:
-    """Decode an ``encodedList``; fails on bad encoding, bad GZIP or a list under 16 KiB."""
+    """Decode an ``encodedList``; fails on bad encoding, bad GZIP, a list under 16 KiB, GZIP
+    data over MAX_COMPRESSED_BYTES or a list that would inflate past MAX_DECODED_BYTES."""
     try:
-        compressed = decode_base64url(encoded)
+        compressed = decode_base64url(encoded, MAX_COMPRESSED_BYTES)
     except MultibaseError as exc:
         raise StatusListError(f"encodedList is not multibase base64url: {exc}") from exc
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)

@@ -8,6 +8,7 @@ which PDF/A-3 requires; EdDSA signatures would need PDF 2.0.
 
 import io
 import logging
+import zlib
 from dataclasses import dataclass
 
 from asn1crypto import keys as asn1_keys
@@ -39,6 +40,7 @@ PROBLEMS = {
     "untrusted": "the signer certificate is not trusted",
     "policy": "the signature does not meet the validation policy",
 }
+MAX_EMBEDDED_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -196,25 +198,45 @@ def _name_tree_lookup(
         return None
     names = node.get("/Names")
     if names is not None:
+        names = names.get_object()  # the array may be an indirect object
         for index in range(0, len(names) - 1, 2):
             if str(names[index]) == name:
                 return names[index + 1]
-    for kid in node.get("/Kids", []):
+    kids = node.get("/Kids")
+    for kid in kids.get_object() if kids is not None else []:
         found = _name_tree_lookup(kid.get_object(), name, depth + 1)
         if found is not None:
             return found
     return None
 
 
-def extract_embedded_file(pdf: bytes, name: str = "credential.json") -> bytes | None:
-    """The bytes of the embedded file ``name`` in ``pdf``, or None if it has none."""
+def _bounded_data(stream: generic.StreamObject, max_bytes: int) -> bytes:
+    """The stream's data, never inflated past ``max_bytes + 1`` bytes (a FlateDecode bomb
+    stops there). Only the raw and FlateDecode forms an attachment takes are read."""
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters or "")]
+    if names in ([""], []):
+        return stream.encoded_data[: max_bytes + 1]
+    if names == ["/FlateDecode"] and "/DecodeParms" not in stream:
+        return zlib.decompressobj().decompress(stream.encoded_data, max_bytes + 1)
+    raise ValueError(f"embedded file uses filters {names}, not FlateDecode")
+
+
+def extract_embedded_file(
+    pdf: bytes, name: str = "credential.json", max_bytes: int = MAX_EMBEDDED_BYTES
+) -> bytes | None:
+    """The bytes of the embedded file ``name`` in ``pdf``, or None if it has none.
+
+    A file longer than ``max_bytes`` comes back cut at ``max_bytes + 1`` bytes, so that the
+    caller sees it is too long without it ever being inflated in full.
+    """
     try:
         root = PdfFileReader(io.BytesIO(pdf), strict=False).root
         tree = root["/Names"]["/EmbeddedFiles"] if "/Names" in root else None
         filespec = _name_tree_lookup(tree, name) if tree is not None else None
         if filespec is None:
             return None
-        return filespec["/EF"]["/F"].get_object().data
+        return _bounded_data(filespec["/EF"]["/F"].get_object(), max_bytes)
     except Exception as exc:  # a broken or hostile PDF simply has no usable attachment
         logger.info("cannot read embedded file %r: %s", name, exc)
         return None

@@ -1,21 +1,23 @@
 """Verifying certificates and credentials: the status rule, any eddsa-jcs-2022 credential
 (VC-API), and uploaded PDF or JSON files (a scan by code is in scan.py). Status and expiry
 are read at verification time from the database, so a revocation shows on the very next
-scan."""
+scan.
+
+Every credential from outside is bounded (intake.py) before any heavy work, whichever way it
+came: the VC-API, an uploaded JSON or PDF, `verify-file`."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.certificates.crypto.dataintegrity import is_xsd_datetime, verify_proof
+from app.certificates.crypto.dataintegrity import verify_proof
 from app.certificates.crypto.didkey import DID_KEY_PREFIX, DidError, resolve_did_key
 from app.certificates.crypto.multibase import decode_ed25519_public_multikey
 from app.certificates.models import Certificate, CredentialKey
@@ -24,6 +26,12 @@ from app.certificates.pdf.sign import (
     extract_embedded_file,
     verify_pdf_signature,
 )
+from app.certificates.services.intake import (
+    check_document_bounds,
+    credential_max_bytes,
+    parse_credential_json,
+    validity_dates,
+)
 from app.certificates.services.keys import (
     document_signing_certificates,
     institution_for_did,
@@ -31,7 +39,7 @@ from app.certificates.services.keys import (
     key_for_did_key,
 )
 from app.db import utcnow
-from app.errors import NotFound, ValidationFailed
+from app.errors import AppError, NotFound, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
 
@@ -139,36 +147,11 @@ def _key_number(fragment: str) -> int:
     return int(number) if prefix == "key" and number.isdigit() else -1
 
 
-def _parse_xsd(value: Any) -> datetime | None:
-    if not is_xsd_datetime(value):
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _ours(document: dict[str, Any]) -> Certificate | None:
     uid = document.get("id")
     if not isinstance(uid, str):
         return None
     return db.session.scalar(select(Certificate).where(Certificate.credential_uid == uid[:64]))
-
-
-MAX_DEPTH = 64
-
-
-def _depth(value: Any) -> int:
-    """How deeply a JSON value nests, found without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_DEPTH:
-            break
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        stack.extend((child, level + 1) for child in children)
-    return deepest
 
 
 def credential_signer(method: str | None, verified: bool) -> dict[str, Any]:
@@ -198,8 +181,7 @@ def verify_credential(document: Any, now: datetime | None = None) -> dict[str, A
     who signed it (``signer``; its ``institution`` is for callers here, not for output)."""
     if not isinstance(document, dict):
         raise ValidationFailed("The verifiableCredential must be a JSON object.")
-    if _depth(document) > MAX_DEPTH:
-        raise ValidationFailed(f"The credential nests deeper than {MAX_DEPTH} levels.")
+    check_document_bounds(document)
     if not isinstance(document.get("proof"), dict):
         raise ValidationFailed("The credential has no proof object.")
     now = now or utcnow()
@@ -222,14 +204,13 @@ def verify_credential(document: Any, now: datetime | None = None) -> dict[str, A
             errors.append(f"the credential is {status}")
     elif document.get("credentialStatus"):
         warnings.append("the credential's status is not recorded here and was not checked")
-    valid_from, valid_until = (
-        _parse_xsd(document.get("validFrom")),
-        _parse_xsd(document.get("validUntil")),
-    )
-    results["validity"] = (valid_from is None or valid_from <= now) and (
-        valid_until is None or now < valid_until
-    )
-    if not results["validity"]:
+    dates, problems = validity_dates(document)
+    errors.extend(f"{name} cannot be checked: {problem}" for name, problem in problems.items())
+    results["validity"] = not problems
+    if ("validFrom" in dates and now < dates["validFrom"]) or (
+        "validUntil" in dates and now >= dates["validUntil"]
+    ):
+        results["validity"] = False
         errors.append("the credential is outside its validity period")
     verified = all(results.values())
     return {
@@ -257,11 +238,7 @@ def verify_upload(data: bytes, now: datetime | None = None) -> dict[str, Any]:
     them all, so it is "valid" only when every check passed."""
     if data.startswith(b"%PDF"):
         return _verify_pdf(data, now)
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ValidationFailed("The file is neither a PDF nor credential JSON.") from exc
-    result = verify_credential(document, now)
+    result = verify_credential(parse_credential_json(data), now)
     checks = [_credential_check(result), _signer_check(result["signer"], result)]
     cert = result["certificate"]
     if cert is not None:
@@ -282,7 +259,7 @@ def _credential_check(result: dict[str, Any] | None) -> dict:
     if result is None:
         return _check("credential", False, "no_credential", "the PDF carries no credential")
     if not result["results"]["proof"]:
-        return _check("credential", False, "proof_fails", result["errors"][0])
+        return _check("credential", False, "proof_fails", "; ".join(result["errors"]))
     return _check("credential", True, "proof_verifies")
 
 
@@ -304,15 +281,13 @@ def _embedded_credential(
     data: bytes, now: datetime | None
 ) -> tuple[dict[str, Any] | None, dict | None]:
     """(the embedded credential's verification or None, a check when it cannot be read)."""
-    embedded = extract_embedded_file(data)
+    embedded = extract_embedded_file(data, max_bytes=credential_max_bytes())
     if embedded is None:
         return None, None
     try:
-        document = json.loads(embedded.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None, _check(
-            "credential", False, "credential_not_json", "the embedded credential is not valid JSON"
-        )
+        document = parse_credential_json(embedded)
+    except AppError as exc:
+        return None, _check("credential", False, "credential_unreadable", exc.message)
     try:
         return verify_credential(document, now), None
     except ValidationFailed as exc:

@@ -3,6 +3,7 @@ files (course.py); cohorts, enrolments and lesson progress (learning.py). Import
 package registers every table of the feature."""
 
 from app.courses.models.course import (
+    CERTIFICATE_KINDS,
     Attachment,
     CompetencyUnit,
     Course,
@@ -15,6 +16,7 @@ from app.courses.models.course import (
 from app.courses.models.learning import Cohort, Enrollment, LessonProgress
 
 __all__ = [
+    "CERTIFICATE_KINDS",
     "Attachment",
     "Cohort",
     "CompetencyUnit",

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth.models import User
-from app.courses.services.coverage import competency_problems, require_covered, uncovered_units
 from app.courses.models import (
     CERTIFICATE_KINDS,
     Attachment,
@@ -28,6 +27,7 @@ from app.courses.models import (
     Module,
 )
 from app.courses.services import content
+from app.courses.services.coverage import competency_problems, require_covered, uncovered_units
 from app.courses.services.validation import (
     VERSION_FIELDS,
     clean_code,

@@ -22,8 +22,7 @@ from typing import TypedDict
 
 from flask_babel import gettext as _
 
-from app.courses.models import Enrollment
-from app.courses.models import CompetencyUnit, CourseVersion
+from app.courses.models import CompetencyUnit, CourseVersion, Enrollment
 from app.errors import ValidationFailed
 
 

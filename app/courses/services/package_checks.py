@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 
 from app.courses.services import attachments
 from app.courses.services.content import UploadRefused, check_upload, safe_name
-from app.courses.services.units import code_problem, elements_problem
-from app.courses.services.validation import VERSION_FIELDS, clean_version_fields
 from app.courses.services.package_zip import MANIFEST, Limits, Package, refused
 from app.courses.services.storage import Staged
+from app.courses.services.units import code_problem, elements_problem
+from app.courses.services.validation import VERSION_FIELDS, clean_version_fields
 from app.errors import ValidationFailed
 from app.schemas_common import Int32
 

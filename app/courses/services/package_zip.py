@@ -26,8 +26,8 @@ from typing import IO, Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.courses import attachments
-from app.courses.storage import Staged
+from app.courses.services import attachments
+from app.courses.services.storage import Staged
 from app.errors import ValidationFailed
 
 MANIFEST = "course.json"
