@@ -272,3 +272,61 @@ def test_bad_packages_are_refused_and_write_nothing(app, client, make_user, toke
     assert response.get_json()["error"]["code"] == "validation_failed"
     assert counts(app) == before
     assert set(os.listdir(storage)) == files_before
+
+
+def _rezip(package: bytes, change) -> bytes:
+    """The package with its course.json changed by `change(manifest)`."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "course.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_the_certificate_kind_travels_with_the_package(
+    app, client, make_course, make_unit, token_for
+):
+    built = make_course(unit_ids=(make_unit("J.620100.009.01").id,), code="KND")
+    with app.app_context():
+        db.session.get(Course, built.id).certificate_kind = "competency"
+        db.session.commit()
+    headers = token_for(built.instructor)
+    with client.get(f"/api/v1/courses/{built.id}/export", headers=headers) as response:
+        package = response.get_data()
+    assert (
+        json.loads(zipfile.ZipFile(io.BytesIO(package)).read("course.json"))["course"][
+            "certificate_kind"
+        ]
+        == "competency"
+    )
+
+    def imported(data: bytes, code: str) -> str:
+        response = client.post(
+            "/api/v1/courses/import",
+            data={"file": (io.BytesIO(data), "k.zip"), "code": code},
+            headers=headers,
+        )
+        assert response.status_code == 201, response.get_json()
+        with app.app_context():
+            return db.session.get(Course, response.get_json()["id"]).certificate_kind
+
+    assert imported(package, "KND-COPY") == "competency"
+    # a package exported before courses had a kind leads to a training certificate
+    older = _rezip(package, lambda m: m["course"].pop("certificate_kind"))
+    assert imported(older, "KND-OLD") == "training"
+    # and an unknown kind is refused, writing nothing
+    unknown = _rezip(package, lambda m: m["course"].update(certificate_kind="x"))
+    before = counts(app)
+    response = client.post(
+        "/api/v1/courses/import",
+        data={"file": (io.BytesIO(unknown), "k.zip"), "code": "KND-BAD"},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert counts(app) == before

@@ -12,6 +12,7 @@ from typing import IO, Any
 import marshmallow as ma
 from flask_babel import gettext as _
 
+from app.courses.models import CERTIFICATE_KINDS
 from app.courses.services import attachments
 from app.courses.services.content import UploadRefused, check_upload, safe_name
 from app.courses.services.package_zip import MANIFEST, Limits, Package, refused
@@ -86,6 +87,10 @@ class _CourseSchema(_Strict):
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATES))
     self_paced = ma.fields.Boolean(required=True)
     self_enrolment = ma.fields.Boolean(required=True)
+    # Packages exported before courses had a kind lead to a training certificate.
+    certificate_kind = ma.fields.String(
+        load_default="training", validate=ma.validate.OneOf(CERTIFICATE_KINDS)
+    )
     archived_at = ma.fields.AwareDateTime(required=True, allow_none=True)
 
 

@@ -78,6 +78,7 @@ def manifest(course: Course) -> dict[str, Any]:
             "status": course.status,
             "self_paced": course.self_paced,
             "self_enrolment": course.self_enrolment,
+            "certificate_kind": course.certificate_kind,
             "archived_at": _iso(course.archived_at),
         },
         "units": [
@@ -189,6 +190,7 @@ def _create(
         status=course_data["status"],
         self_paced=course_data["self_paced"],
         self_enrolment=course_data["self_enrolment"],
+        certificate_kind=course_data["certificate_kind"],
         archived_at=course_data["archived_at"],
         created_by_id=user.id,
     )
