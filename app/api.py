@@ -9,8 +9,10 @@ from typing import Any
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import g, request
+from flask import Request, g, request
 from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser, abort
 
 from app.errors import Forbidden, Unauthorized
 
@@ -25,6 +27,26 @@ class ErrorSchema(ma.Schema):
     """The one error envelope of every JSON response that is not a success."""
 
     error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class JsonParser(FlaskParser):
+    """webargs answers 400 for a JSONDecodeError only; json.loads also refuses, with a plain
+    ValueError, an integer of more than 4,300 digits (Python's bound on int from text), and
+    runs out of stack on a body nested thousands deep. Both are the client's malformed body."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as exc:
+            abort(400, exc=exc, messages={"json": ["The JSON is nested too deeply."]})
+        except ValueError as exc:  # JSONDecodeError is handled by webargs itself
+            abort(400, exc=exc, messages={"json": [str(exc).split(";")[0]]})
+
+
+class ApiBlueprint(Blueprint):
+    """The blueprint of every JSON API module: a malformed body is a 400 in the envelope."""
+
+    ARGUMENTS_PARSER = JsonParser()
 
 
 class Api(SmorestApi):

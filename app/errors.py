@@ -243,11 +243,20 @@ def handle_operational(error: Exception) -> Response:
     return handle_unexpected(error)
 
 
+def handle_too_deep(_error: RecursionError) -> Response:
+    """Input nested so deeply that parsing or walking it ran out of stack (a JSON body, a
+    question definition): the client's doing, answered like any malformed input."""
+    rollback()
+    log.warning("input nested too deeply on %s %s", request.method, request.path)
+    return _render(400, "bad_request", _("The input is nested too deeply."))
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(DBAPIError, handle_operational)
     app.register_error_handler(OverflowError, handle_overflow)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(RedisConnectionError, handle_redis_down)
     app.register_error_handler(RedisTimeoutError, handle_redis_down)
     app.register_error_handler(Exception, handle_unexpected)

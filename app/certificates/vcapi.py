@@ -17,16 +17,14 @@ proofValue or key, a bad signature, a validFrom of year 99999) is a 200 with
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from authlib.oauth2 import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from flask import Request, Response, request
+from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser, abort
 
+from app.api import ApiBlueprint
 from app.audit.services import record
 from app.certificates.crypto.dataintegrity import ProofError, create_proof
 from app.certificates.crypto.didkey import did_key_from_public_key, did_key_verification_method
@@ -43,10 +41,10 @@ from app.certificates.schemas import (
 )
 from app.certificates.services import intake, keys, verification
 from app.db import utcnow
-from app.errors import Forbidden, Unauthorized, ValidationFailed, envelope
+from app.errors import Forbidden, Unauthorized, ValidationFailed
 from app.extensions import db, limiter
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "vcapi",
     __name__,
     url_prefix="",
@@ -55,22 +53,6 @@ blp = Blueprint(
 )
 
 OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
-
-
-class _JsonParser(FlaskParser):
-    """webargs answers 400 for a JSONDecodeError only; json.loads also refuses, with a plain
-    ValueError, an integer of more than 4,300 digits (Python's bound on int from text)."""
-
-    def _raw_load_json(self, req: Request) -> Any:
-        try:
-            return super()._raw_load_json(req)
-        except json.JSONDecodeError:
-            raise
-        except ValueError as exc:
-            abort(400, exc=exc, messages={"json": [str(exc).split(";")[0]]})
-
-
-blp.ARGUMENTS_PARSER = _JsonParser()  # read when the routes below are decorated
 
 
 @blp.before_request
@@ -83,12 +65,6 @@ def _bound_the_body() -> None:
     request.max_content_length = limit + 1  # werkzeug stops reading there
     if len(request.get_data(cache=True)) > limit:
         raise intake.too_large()
-
-
-@blp.errorhandler(RecursionError)
-def _too_deep(_error: RecursionError) -> Response:
-    db.session.rollback()
-    return envelope(400, "bad_request", "The JSON is nested too deeply.")
 
 
 def _checked_dates(credential: dict[str, Any]) -> None:
