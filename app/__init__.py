@@ -84,6 +84,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_security(app)
     _register_template_helpers(app)
     _register_cli(app)
+    _register_seed_steps(app)
     transactions.init_app(app)  # last, so that it ends the transaction before other hooks run
     return app
 
@@ -177,6 +178,18 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.filters["datetime"] = format_datetime
+
+
+def _register_seed_steps(app: Flask) -> None:
+    """The demo data of each feature, in the order they build on each other."""
+    from app.assessments.seed import seed_assessments
+    from app.certificates.seed import seed_certificates
+    from app.courses.seed import seed_courses
+    from app.placement.seed import seed_placement
+    from app.seed import register_step
+
+    for step in (seed_courses, seed_assessments, seed_certificates, seed_placement):
+        register_step(app, step)
 
 
 def _register_cli(app: Flask) -> None:

@@ -11,9 +11,15 @@ from app.api import BEARER, current_api_user, token_required
 from app.auth import services
 from app.auth.schemas import MeSchema, TokenCreatedSchema, TokenRequestSchema, TokenSchema
 from app.errors import Unauthorized
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Authentication")
+
+
+class LoginFailed(Unauthorized):
+    """Wrong credentials: a 401 that keeps the failed-login audit entry."""
+
+    keeps_changes = True
 
 
 def _login_limit() -> str:
@@ -33,10 +39,8 @@ class Tokens(MethodView):
         """Exchange an e-mail and password for a bearer token."""
         user = services.authenticate(body["email"], body["password"])
         if user is None:
-            db.session.commit()
-            raise Unauthorized(_("The e-mail or password is not correct."))
+            raise LoginFailed(_("The e-mail or password is not correct."))
         token, raw = services.create_token(user, body["name"], current_app.config["API_TOKEN_DAYS"])
-        db.session.commit()
         return {
             "id": token.id,
             "token": raw,
@@ -63,7 +67,6 @@ class TokenItem(MethodView):
     def delete(self, token_id: int):
         """Revoke one of your tokens."""
         token = services.revoke_token(current_api_user(), token_id)
-        db.session.commit()
         return token
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from app.auth import bp, services
 from app.auth.forms import (
@@ -19,26 +20,18 @@ from app.auth.forms import (
 from app.auth.models import STAFF_ROLES
 from app.auth.permissions import require_roles
 from app.errors import AppError, RateLimited
-from app.extensions import db, limiter
+from app.extensions import limiter
+from app.forms import form_error
 from app.security import local_path
+from app.transactions import keep_changes
 
 
 def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("main.home")
 
 
-def _form_error(form, error: AppError) -> None:
-    """Put a service's validation error on the form fields it names."""
-    placed = False
-    for name in error.details:
-        field = getattr(form, name, None) or (
-            getattr(form, "new_password", None) if name == "password" else None
-        )
-        if field is not None:
-            field.errors = [*field.errors, error.message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
+def _form_error(form: FlaskForm, error: AppError) -> None:
+    form_error(form, error, aliases={"password": "new_password"})
 
 
 def _register_limit() -> str:
@@ -61,10 +54,8 @@ def register():
                 locale=session.get("locale", "id"),
             )
         except AppError as error:
-            db.session.rollback()
             _form_error(form, error)
         else:
-            db.session.commit()
             # The same page whether the address was new or known: only its owner learns which.
             return render_template("auth/register_done.html", email=form.email.data.strip())
     status = 422 if request.method == "POST" else 200
@@ -89,11 +80,10 @@ def login():
             form.password.errors = [error.message]
             return render_template("auth/login.html", form=form), error.status
         if user is None:
-            db.session.commit()  # keep the failed-login audit entry
+            keep_changes()  # the failed-login audit entry stays although the answer is 401
             form.password.errors = [_("The e-mail or password is not correct.")]
             status = 401
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             session["locale"] = user.locale
             return redirect(_safe_next(request.args.get("next")))
@@ -107,7 +97,6 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         services.end_all_sessions(current_user)
-        db.session.commit()
     locale = session.get("locale")
     logout_user()
     session.clear()
@@ -146,10 +135,8 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except AppError as error:
-            db.session.rollback()
             _form_error(form, error)
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # this browser stays; others end
             flash(
                 _("Your password has been changed. Other sessions have been logged out."), "success"
@@ -168,7 +155,6 @@ def create_token():
     _token, raw = services.create_token(
         current_user, form.name.data, current_app.config["API_TOKEN_DAYS"]
     )
-    db.session.commit()
     # Shown once, in this answer only: never in the session cookie (signed, not secret)
     # nor anywhere else the browser keeps it.
     return _account_page(201, new_token=raw)
@@ -179,7 +165,6 @@ def create_token():
 def revoke_token(token_id: int):
     if EmptyForm().validate_on_submit():
         services.revoke_token(current_user, token_id)
-        db.session.commit()
         flash(_("The token has been revoked."), "success")
     return redirect(url_for("auth.account") + "#tokens")
 
@@ -200,11 +185,9 @@ def staff():
                 roles=roles,
             )
         except AppError as error:
-            db.session.rollback()
             _form_error(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Staff account created."), "success")
             return redirect(url_for("auth.staff"))
     elif request.method == "POST":

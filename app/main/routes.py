@@ -33,7 +33,6 @@ def language():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             auth_services.set_locale(current_user, form.locale.data)
-            db.session.commit()
     return redirect(local_path(request.form.get("next")) or url_for("main.home"))
 
 

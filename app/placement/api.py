@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
 from app.errors import Forbidden, NotFound
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.placement import schemas as s
 from app.placement.permissions import can_see_dashboard, dashboard_scope
 from app.placement.services import applications, counselling, matches, overseas, vacancies
@@ -47,34 +47,32 @@ class Profile(MethodView):
         return profile
 
     @blp.doc(security=BEARER)
+    @token_required("trainee")
     @blp.arguments(s.ProfileSchema, required=False)
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a trainee")
     @blp.alt_response(422, description="Invalid profile")
-    @token_required("trainee")
     def put(self, body: dict):
         """Create or update your profile, with each item's consent."""
         profile = save_profile(current_api_user(), **body)
-        db.session.commit()
         return profile
 
 
 @blp.route("/counselling")
 class Counselling(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("placement_officer")
     @blp.arguments(s.CounsellingInSchema)
     @blp.response(201, s.SessionSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a placement officer")
     @blp.alt_response(422, description="Invalid session, unknown units or courses")
-    @token_required("placement_officer")
     def post(self, body: dict):
         """Record a counselling session; courses default to those closing the missing units."""
         officer = current_api_user()
         seeker = counselling.find_job_seeker(body.pop("job_seeker_email"))
         session = counselling.record_session(officer, seeker, **body)
-        db.session.commit()
         return session
 
 
@@ -109,16 +107,15 @@ class Vacancies(MethodView):
         return vacancies.public_vacancies()
 
     @blp.doc(security=BEARER)
+    @token_required("employer")
     @blp.arguments(s.VacancyInSchema)
     @blp.response(201, s.VacancySchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an employer with a company profile")
     @blp.alt_response(422, description="Invalid vacancy or unknown unit codes; nothing written")
-    @token_required("employer")
     def post(self, body: dict):
         """Post a vacancy with required and preferred competency units."""
         vacancy = vacancies.create_vacancy(current_api_user(), **body)
-        db.session.commit()
         return vacancy
 
 
@@ -156,19 +153,18 @@ class VacancyMatches(MethodView):
 @blp.route("/vacancies/<int:vacancy_id>/applications")
 class Apply(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("trainee")
     @blp.arguments(s.ApplyInSchema, required=False)
     @blp.response(201, s.ApplicationSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such open vacancy")
     @blp.alt_response(409, description="Already applied")
     @blp.alt_response(422, description="A certificate that is not yours; nothing written")
-    @token_required("trainee")
     def post(self, body: dict, vacancy_id: int):
         """Apply with the certificates you choose."""
         user = current_api_user()
         vacancy = vacancies.get_public_vacancy(vacancy_id)
         application = applications.apply(user, vacancy, body["certificate_ids"], body["cover_note"])
-        db.session.commit()
         return _application_out(application)
 
 
@@ -187,18 +183,17 @@ class ApplicationItem(MethodView):
 @blp.route("/applications/<int:application_id>/status")
 class ApplicationStatus(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("employer", "admin")
     @blp.arguments(s.StatusInSchema)
     @blp.response(200, s.ApplicationSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such application of yours")
     @blp.alt_response(409, description="Not a permitted move")
-    @token_required("employer", "admin")
     def post(self, body: dict, application_id: int):
         """Move an application: applied, shortlisted, interviewed, hired or rejected."""
         user = current_api_user()
         application = applications.get_application(user, application_id)
         applications.move(user, application, body["status"])
-        db.session.commit()
         return _application_out(application)
 
 
@@ -268,5 +263,4 @@ class SurveyAnswer(MethodView):
     def post(self, body: dict, token: str):
         """Answer the employment survey with the e-mailed link's token (no login)."""
         survey = surveys.answer(token, **body)
-        db.session.commit()
         return survey

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from flask import current_app, has_app_context
 
-from app.extensions import db
+from app.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ def run_dispatch() -> dict[str, int]:
     from app.placement.services.survey import dispatch
 
     with _app_context():
-        report = dispatch()
-        db.session.commit()
+        with transaction():
+            report = dispatch()
         return {"sent": report.sent, "reminded": report.reminded, "skipped": report.skipped}
 
 

@@ -31,12 +31,12 @@ from app.courses.routes.common import (
     button_action,
     editable_course,
     flash_error,
-    form_error,
 )
 from app.courses.services import attachments, authoring, packaging
 from app.courses.services.catalogue import load_version
 from app.errors import AppError
 from app.extensions import db
+from app.forms import form_error
 from app.institutions.models import Institution
 
 

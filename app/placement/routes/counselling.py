@@ -10,11 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.forms import EmptyForm
 from app.auth.permissions import require_roles
 from app.errors import AppError, Forbidden
-from app.extensions import db
+from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CounsellingForm
 from app.placement.permissions import can_counsel
-from app.placement.routes.common import form_error
 from app.placement.services import counselling
 from app.placement.services.common import published_versions, split_codes
 
@@ -75,7 +74,6 @@ def new_session():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The counselling session has been recorded."), "success")
             return redirect(url_for("placement.session", session_id=session.id))
     status = 422 if request.method == "POST" else 200
@@ -97,6 +95,5 @@ def follow_up_done(session_id: int):
     found = counselling.get_session(current_user, session_id)
     if EmptyForm().validate_on_submit():
         counselling.complete_follow_up(current_user, found)
-        db.session.commit()
         flash(_("The follow-up has been recorded."), "success")
     return redirect(url_for("placement.caseload"))

@@ -10,11 +10,11 @@ from app.auth.forms import EmptyForm
 from app.auth.permissions import require_roles
 from app.errors import AppError
 from app.extensions import db
+from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CompanyForm, StatusForm, VacancyForm
 from app.placement.models.employers import Company
 from app.placement.permissions import may_see_candidates
-from app.placement.routes.common import form_error
 from app.placement.services import applications, matches, vacancies
 from app.placement.services.common import split_codes
 
@@ -43,7 +43,6 @@ def company():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The company profile has been saved."), "success")
             return redirect(url_for("placement.employer_home"))
     status = 422 if request.method == "POST" else 200
@@ -78,7 +77,6 @@ def new_vacancy():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The vacancy has been posted."), "success")
             return redirect(url_for("placement.manage_vacancy", vacancy_id=found.id))
     status = 422 if request.method == "POST" else 200
@@ -113,12 +111,11 @@ def move_application(application_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            applications.move(current_user, application, form.status.data)
+            with db.session.begin_nested():  # a refused move is undone; the redirect commits
+                applications.move(current_user, application, form.status.data)
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The application has been updated."), "success")
     return redirect(url_for("placement.manage_vacancy", vacancy_id=application.vacancy_id))
 
@@ -137,11 +134,10 @@ def verify_company(company_id: int):
     found = db.session.get(Company, company_id) or abort(404)
     if EmptyForm().validate_on_submit():
         try:
-            vacancies.verify_company(current_user, found)
+            with db.session.begin_nested():  # a refused verification is undone
+                vacancies.verify_company(current_user, found)
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The company has been verified."), "success")
     return redirect(url_for("placement.companies"))

@@ -9,11 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.permissions import require_roles
 from app.errors import AppError
-from app.extensions import db
+from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CandidateForm, ProgrammeForm, StageForm
 from app.placement.permissions import can_manage_overseas
-from app.placement.routes.common import form_error
 from app.placement.services import counselling, overseas
 from app.placement.services.common import published_versions
 
@@ -55,7 +54,6 @@ def new_programme():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             return redirect(url_for("placement.programme", programme_id=programme.id))
     status = 422 if request.method == "POST" else 200
     return render_template("placement/programme_form.html", form=form), status
@@ -74,7 +72,6 @@ def programme(programme_id: int):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The candidate has been added."), "success")
             return redirect(url_for("placement.programme", programme_id=found.id))
     check = (
@@ -106,7 +103,7 @@ def candidate(candidate_id: int):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The stage result has been recorded."), "success")
             return redirect(url_for("placement.candidate", candidate_id=found.id))
-    return render_template("placement/candidate.html", candidate=found, form=form)
+    status = 422 if form is not None and request.method == "POST" else 200
+    return render_template("placement/candidate.html", candidate=found, form=form), status

@@ -9,10 +9,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.permissions import require_roles
 from app.errors import AppError
-from app.extensions import db
+from app.forms import form_error
 from app.placement import bp, verified
 from app.placement.forms import ApplyForm, ProfileForm
-from app.placement.routes.common import form_error
 from app.placement.services import applications, counselling, matches, overseas, vacancies
 from app.placement.services.profile import profile_of, save_profile
 from app.placement.vocab import CERTIFICATE_LABELS, label
@@ -63,7 +62,6 @@ def profile():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("placement.home"))
     status = 422 if request.method == "POST" else 200
@@ -99,7 +97,6 @@ def vacancy(vacancy_id: int):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Your application has been sent."), "success")
             return redirect(url_for("placement.home"))
     status = 422 if request.method == "POST" else 200
