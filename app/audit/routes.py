@@ -17,8 +17,8 @@ from app.audit.queries import (
     known_actions,
     page_of,
 )
-from app.auth.permissions import require_roles
 from app.db import utcnow
+from app.security import require_roles
 
 VIEW_ROLES = ("institution_admin", "admin")
 FILTER_ARGS = ("action", "since", "until")  # only these go back into links

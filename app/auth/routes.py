@@ -18,11 +18,10 @@ from app.auth.forms import (
     TokenForm,
 )
 from app.auth.models import STAFF_ROLES
-from app.auth.permissions import require_roles
 from app.errors import AppError, RateLimited
 from app.extensions import limiter
 from app.forms import form_error
-from app.security import local_path
+from app.security import local_path, require_roles
 from app.transactions import keep_changes
 
 

@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
 from app.auth.models import User, UserRole
-from app.auth.permissions import require_roles
 from app.courses import bp, permissions
 from app.courses.forms import (
     CourseForm,
@@ -38,6 +37,7 @@ from app.errors import AppError
 from app.extensions import db
 from app.forms import form_error
 from app.institutions.models import Institution
+from app.security import require_roles
 
 
 def _institution_choices() -> list[SelectChoice]:

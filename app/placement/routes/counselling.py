@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
-from app.auth.permissions import require_roles
 from app.errors import AppError, Forbidden
 from app.forms import form_error
 from app.placement import bp
@@ -16,6 +15,7 @@ from app.placement.forms import CounsellingForm
 from app.placement.permissions import can_counsel
 from app.placement.services import counselling
 from app.placement.services.common import published_versions, split_codes
+from app.security import require_roles
 
 
 def _officer():

@@ -6,13 +6,13 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import require_roles
 from app.csvsafe import to_csv
 from app.placement import bp
 from app.placement.charts import bar_chart
 from app.placement.permissions import can_see_dashboard, dashboard_scope
 from app.placement.services import dashboard as figures
 from app.placement.services.survey import response_rates
+from app.security import require_roles
 
 COLUMNS = (
     "label",

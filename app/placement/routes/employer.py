@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
-from app.auth.permissions import require_roles
 from app.errors import AppError
 from app.extensions import db
 from app.forms import form_error
@@ -17,6 +16,7 @@ from app.placement.models.employers import Company
 from app.placement.permissions import may_see_candidates
 from app.placement.services import applications, matches, vacancies
 from app.placement.services.common import split_codes
+from app.security import require_roles
 
 
 @bp.route("/employer")

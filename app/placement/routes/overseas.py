@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.permissions import require_roles
 from app.errors import AppError
 from app.forms import form_error
 from app.placement import bp
@@ -15,6 +14,7 @@ from app.placement.forms import CandidateForm, ProgrammeForm, StageForm
 from app.placement.permissions import can_manage_overseas
 from app.placement.services import counselling, overseas
 from app.placement.services.common import published_versions
+from app.security import require_roles
 
 STAFF = ("placement_officer", "institution_admin", "admin")
 

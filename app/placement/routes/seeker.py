@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.permissions import require_roles
 from app.errors import AppError
 from app.forms import form_error
 from app.placement import bp, verified
@@ -15,6 +14,7 @@ from app.placement.forms import ApplyForm, ProfileForm
 from app.placement.services import applications, counselling, matches, overseas, vacancies
 from app.placement.services.profile import profile_of, save_profile
 from app.placement.vocab import CERTIFICATE_LABELS, label
+from app.security import require_roles
 
 
 @bp.route("/")
