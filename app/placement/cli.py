@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from app.placement import jobs
 from app.placement.services.survey import waves
@@ -14,6 +15,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("dispatch-surveys")
+@with_appcontext
 @click.option("--inline", is_flag=True, help="Run here even when REDIS_URL is set.")
 def dispatch_surveys(inline: bool) -> None:
     """Send the employment survey waves that are due (SURVEY_MONTHS) and reminders."""
