@@ -11,7 +11,13 @@ from app.api import BEARER, current_api_user, token_required
 from app.errors import Forbidden, NotFound
 from app.extensions import limiter
 from app.placement import schemas as s
-from app.placement.permissions import can_see_dashboard, dashboard_scope
+from app.placement.permissions import (
+    can_counsel,
+    can_post_vacancies,
+    can_see_dashboard,
+    dashboard_scope,
+    may_see_candidates,
+)
 from app.placement.services import applications, counselling, matches, overseas, vacancies
 from app.placement.services import dashboard as figures
 from app.placement.services import survey as surveys
@@ -71,6 +77,8 @@ class Counselling(MethodView):
     def post(self, body: dict):
         """Record a counselling session; courses default to those closing the missing units."""
         officer = current_api_user()
+        if not can_counsel(officer):
+            raise Forbidden(_("Only placement officers of an institution record counselling."))
         seeker = counselling.find_job_seeker(body.pop("job_seeker_email"))
         session = counselling.record_session(officer, seeker, **body)
         return session
@@ -85,7 +93,10 @@ class Caseload(MethodView):
     @token_required("placement_officer")
     def get(self):
         """Your institution's caseload, overdue follow-ups first."""
-        return counselling.caseload(current_api_user())
+        officer = current_api_user()
+        if not can_counsel(officer):
+            raise Forbidden(_("Only placement officers of an institution have a caseload."))
+        return counselling.caseload(officer)
 
 
 @blp.route("/plan")
@@ -115,7 +126,11 @@ class Vacancies(MethodView):
     @blp.alt_response(422, description="Invalid vacancy or unknown unit codes; nothing written")
     def post(self, body: dict):
         """Post a vacancy with required and preferred competency units."""
-        vacancy = vacancies.create_vacancy(current_api_user(), **body)
+        user = current_api_user()
+        company = vacancies.company_of(user)
+        if not can_post_vacancies(user, company):
+            raise Forbidden(_("Create your company profile before posting vacancies."))
+        vacancy = vacancies.create_vacancy(user, company, **body)
         return vacancy
 
 
@@ -135,6 +150,10 @@ class VacancyMatches(MethodView):
         units of the certificates they attached (all valid units if open to offers)."""
         user = current_api_user()
         vacancy = vacancies.get_own_vacancy(user, vacancy_id)
+        if not may_see_candidates(user, vacancy.company):
+            raise Forbidden(
+                _("Candidates are shown once a platform admin has verified your company.")
+            )
         return [
             {
                 "rank": rank,

@@ -13,6 +13,27 @@ from __future__ import annotations
 from typing import Any
 
 
+def can_apply(user: Any) -> bool:
+    """Job seekers (trainees) apply for vacancies and keep a job seeker profile."""
+    return user.has_role("trainee")
+
+
+def can_post_vacancies(user: Any, company: Any | None) -> bool:
+    """An employer posts vacancies for the company profile they keep."""
+    return company is not None and can_manage_company(user, company)
+
+
+def can_create_programme(user: Any) -> bool:
+    return user.is_admin or (
+        user.has_any_role("placement_officer", "institution_admin")
+        and user.institution_id is not None
+    )
+
+
+def can_add_candidates(user: Any, programme: Any) -> bool:
+    return can_manage_overseas(user, programme) and user.institution_id is not None
+
+
 def can_counsel(user: Any) -> bool:
     return user.has_role("placement_officer") and user.institution_id is not None
 

@@ -98,6 +98,7 @@ def _employer(employer: User, admin: User, units: list[str]) -> Vacancy:
         return found
     return vacancies.create_vacancy(
         employer,
+        company,
         title=VACANCY_TITLE,
         description="Membangun dan memelihara aplikasi web pelanggan.",
         city="Bandung",

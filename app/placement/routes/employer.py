@@ -7,13 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
-from app.errors import AppError
+from app.errors import AppError, Forbidden
 from app.extensions import db
 from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CompanyForm, StatusForm, VacancyForm
 from app.placement.models.employers import Company
-from app.placement.permissions import may_see_candidates
+from app.placement.permissions import (
+    can_post_vacancies,
+    can_verify_companies,
+    may_see_candidates,
+)
 from app.placement.services import applications, matches, vacancies
 from app.placement.services.common import split_codes
 from app.security import require_roles
@@ -52,11 +56,15 @@ def company():
 @bp.route("/employer/vacancies/new", methods=["GET", "POST"])
 @require_roles("employer")
 def new_vacancy():
+    company = vacancies.company_of(current_user)
+    if request.method == "POST" and not can_post_vacancies(current_user, company):
+        raise Forbidden(_("Create your company profile before posting vacancies."))
     form = VacancyForm()
     if form.validate_on_submit():
         try:
             found = vacancies.create_vacancy(
                 current_user,
+                company,
                 **{
                     name: getattr(form, name).data
                     for name in (
@@ -132,6 +140,8 @@ def companies():
 @require_roles("admin")
 def verify_company(company_id: int):
     found = db.session.get(Company, company_id) or abort(404)
+    if not can_verify_companies(current_user):
+        abort(403)
     if EmptyForm().validate_on_submit():
         try:
             with db.session.begin_nested():  # a refused verification is undone

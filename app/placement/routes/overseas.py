@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.errors import AppError
+from app.errors import AppError, Forbidden
 from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CandidateForm, ProgrammeForm, StageForm
-from app.placement.permissions import can_manage_overseas
+from app.placement.permissions import can_add_candidates, can_create_programme
 from app.placement.services import counselling, overseas
 from app.placement.services.common import published_versions
 from app.security import require_roles
@@ -28,6 +28,8 @@ def programmes():
 @bp.route("/overseas/new", methods=["GET", "POST"])
 @require_roles(*STAFF)
 def new_programme():
+    if not can_create_programme(current_user):
+        raise Forbidden(_("Only placement officers and admins create programmes."))
     form = ProgrammeForm()
     form.course_ids.choices = [
         SelectChoice(v.course_id, f"{v.title} ({v.course.code})") for v in published_versions()
@@ -63,7 +65,7 @@ def new_programme():
 @login_required
 def programme(programme_id: int):
     found = overseas.get_programme(programme_id)
-    manager = can_manage_overseas(current_user, found) and current_user.institution_id
+    manager = can_add_candidates(current_user, found)
     form = CandidateForm() if manager else None
     if form is not None and form.validate_on_submit():
         try:
