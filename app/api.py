@@ -110,7 +110,7 @@ def token_required(*roles: str) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> object:
             user = current_api_user()
             if user is None:
                 raise Unauthorized("A valid bearer token is required.")

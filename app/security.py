@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
@@ -21,7 +22,7 @@ def require_roles(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             if not current_user.has_any_role(*roles):
                 abort(403)
             return view(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -9,6 +11,7 @@ from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
 from app.auth import services
+from app.auth.models import ApiToken, User
 from app.auth.schemas import MeSchema, TokenCreatedSchema, TokenRequestSchema, TokenSchema
 from app.errors import Unauthorized
 from app.extensions import limiter
@@ -35,7 +38,7 @@ class Tokens(MethodView):
     @blp.alt_response(401, description="Wrong e-mail or password")
     @blp.alt_response(422, description="Invalid body")
     @blp.alt_response(429, description="Too many attempts")
-    def post(self, body: dict):
+    def post(self, body: dict) -> dict[str, Any]:
         """Exchange an e-mail and password for a bearer token."""
         user = services.authenticate(body["email"], body["password"])
         if user is None:
@@ -52,7 +55,7 @@ class Tokens(MethodView):
     @blp.response(200, TokenSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @token_required()
-    def get(self):
+    def get(self) -> list[ApiToken]:
         """List your tokens (never their secret part)."""
         return current_api_user().tokens
 
@@ -64,7 +67,7 @@ class TokenItem(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such token of yours")
     @token_required()
-    def delete(self, token_id: int):
+    def delete(self, token_id: int) -> ApiToken:
         """Revoke one of your tokens."""
         token = services.revoke_token(current_api_user(), token_id)
         return token
@@ -76,6 +79,6 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     @blp.alt_response(401, description="No valid token")
     @token_required()
-    def get(self):
+    def get(self) -> User:
         """The account the token belongs to."""
         return current_api_user()

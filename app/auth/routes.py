@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -39,7 +40,7 @@ def _register_limit() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
-def register():
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -67,7 +68,7 @@ def _login_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -92,7 +93,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():
+def logout() -> ResponseReturnValue:
     form = EmptyForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         services.end_all_sessions(current_user)
@@ -120,13 +121,13 @@ def _account_page(status: int = 200, **context: object) -> tuple[str, int]:
 
 @bp.route("/account")
 @login_required
-def account():
+def account() -> ResponseReturnValue:
     return _account_page()
 
 
 @bp.route("/account/password", methods=["POST"])
 @login_required
-def change_password():
+def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
@@ -146,7 +147,7 @@ def change_password():
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
-def create_token():
+def create_token() -> ResponseReturnValue:
     form = TokenForm()
     if not form.validate_on_submit():
         flash(_("Give the token a name."), "error")
@@ -161,7 +162,7 @@ def create_token():
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
-def revoke_token(token_id: int):
+def revoke_token(token_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         services.revoke_token(current_user, token_id)
         flash(_("The token has been revoked."), "success")
@@ -170,7 +171,7 @@ def revoke_token(token_id: int):
 
 @bp.route("/staff", methods=["GET", "POST"])
 @require_roles("institution_admin")
-def staff():
+def staff() -> ResponseReturnValue:
     form = StaffForm()
     status = 200
     if form.validate_on_submit():

@@ -3,6 +3,8 @@ overseas progress, dashboards and the survey answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
@@ -11,6 +13,11 @@ from app.api import BEARER, current_api_user, token_required
 from app.errors import Forbidden, NotFound
 from app.extensions import limiter
 from app.placement import schemas as s
+from app.placement.models.counselling import CounsellingSession
+from app.placement.models.employers import Application, Vacancy
+from app.placement.models.overseas import OverseasCandidate
+from app.placement.models.profile import JobSeekerProfile
+from app.placement.models.survey import EmploymentSurvey
 from app.placement.permissions import (
     can_counsel,
     can_post_vacancies,
@@ -21,12 +28,13 @@ from app.placement.permissions import (
 from app.placement.services import applications, counselling, matches, overseas, vacancies
 from app.placement.services import dashboard as figures
 from app.placement.services import survey as surveys
+from app.placement.services.counselling import CaseloadRow
 from app.placement.services.profile import profile_of, save_profile
 
 blp = Blueprint("placement_api", __name__, url_prefix="/api/v1/placement", description="Placement")
 
 
-def _application_out(application) -> dict:
+def _application_out(application: Application) -> dict[str, Any]:
     return {
         "id": application.id,
         "vacancy_id": application.vacancy_id,
@@ -45,7 +53,7 @@ class Profile(MethodView):
     @blp.alt_response(403, description="Not a trainee")
     @blp.alt_response(404, description="No profile yet")
     @token_required("trainee")
-    def get(self):
+    def get(self) -> JobSeekerProfile:
         """Your job seeker profile."""
         profile = profile_of(current_api_user())
         if profile is None:
@@ -59,7 +67,7 @@ class Profile(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a trainee")
     @blp.alt_response(422, description="Invalid profile")
-    def put(self, body: dict):
+    def put(self, body: dict) -> JobSeekerProfile:
         """Create or update your profile, with each item's consent."""
         profile = save_profile(current_api_user(), **body)
         return profile
@@ -74,7 +82,7 @@ class Counselling(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a placement officer")
     @blp.alt_response(422, description="Invalid session, unknown units or courses")
-    def post(self, body: dict):
+    def post(self, body: dict) -> CounsellingSession:
         """Record a counselling session; courses default to those closing the missing units."""
         officer = current_api_user()
         if not can_counsel(officer):
@@ -91,7 +99,7 @@ class Caseload(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a placement officer")
     @token_required("placement_officer")
-    def get(self):
+    def get(self) -> list[CaseloadRow]:
         """Your institution's caseload, overdue follow-ups first."""
         officer = current_api_user()
         if not can_counsel(officer):
@@ -105,7 +113,7 @@ class Plan(MethodView):
     @blp.response(200, s.SessionSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @token_required("trainee")
-    def get(self):
+    def get(self) -> list[CounsellingSession]:
         """Your counselling sessions and recommended courses, newest first."""
         return counselling.plan_of(current_api_user())
 
@@ -113,7 +121,7 @@ class Plan(MethodView):
 @blp.route("/vacancies")
 class Vacancies(MethodView):
     @blp.response(200, s.VacancySchema(many=True))
-    def get(self):
+    def get(self) -> list[Vacancy]:
         """Open vacancies of verified companies."""
         return vacancies.public_vacancies()
 
@@ -124,7 +132,7 @@ class Vacancies(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an employer with a company profile")
     @blp.alt_response(422, description="Invalid vacancy or unknown unit codes; nothing written")
-    def post(self, body: dict):
+    def post(self, body: dict) -> Vacancy:
         """Post a vacancy with required and preferred competency units."""
         user = current_api_user()
         company = vacancies.company_of(user)
@@ -142,7 +150,7 @@ class VacancyMatches(MethodView):
     @blp.alt_response(403, description="Your company is not verified yet")
     @blp.alt_response(404, description="Not your vacancy")
     @token_required("employer", "admin")
-    def get(self, vacancy_id: int):
+    def get(self, vacancy_id: int) -> list[dict[str, Any]]:
         """Applicants and consenting job seekers, ranked, each score explained.
 
         Only for a verified company. Each seeker shows only what they consented to: name and
@@ -179,7 +187,7 @@ class Apply(MethodView):
     @blp.alt_response(404, description="No such open vacancy")
     @blp.alt_response(409, description="Already applied")
     @blp.alt_response(422, description="A certificate that is not yours; nothing written")
-    def post(self, body: dict, vacancy_id: int):
+    def post(self, body: dict, vacancy_id: int) -> dict[str, Any]:
         """Apply with the certificates you choose."""
         user = current_api_user()
         vacancy = vacancies.get_public_vacancy(vacancy_id)
@@ -194,7 +202,7 @@ class ApplicationItem(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such application of yours")
     @token_required()
-    def get(self, application_id: int):
+    def get(self, application_id: int) -> dict[str, Any]:
         """An application with each certificate's live verification status."""
         return _application_out(applications.get_application(current_api_user(), application_id))
 
@@ -208,7 +216,7 @@ class ApplicationStatus(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such application of yours")
     @blp.alt_response(409, description="Not a permitted move")
-    def post(self, body: dict, application_id: int):
+    def post(self, body: dict, application_id: int) -> dict[str, Any]:
         """Move an application: applied, shortlisted, interviewed, hired or rejected."""
         user = current_api_user()
         application = applications.get_application(user, application_id)
@@ -222,7 +230,7 @@ class MyMatches(MethodView):
     @blp.response(200, s.VacancyMatchSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @token_required("trainee")
-    def get(self):
+    def get(self) -> list[dict[str, Any]]:
         """Open vacancies ranked for you, and the courses that would close each gap."""
         return [
             {
@@ -246,7 +254,7 @@ class Candidate(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="Not your candidacy or caseload")
     @token_required()
-    def get(self, candidate_id: int):
+    def get(self, candidate_id: int) -> OverseasCandidate:
         """A candidate's progress through the programme's stages."""
         return overseas.get_candidate(current_api_user(), candidate_id)
 
@@ -258,7 +266,7 @@ class Dashboard(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an institution or platform admin")
     @token_required("institution_admin", "admin")
-    def get(self):
+    def get(self) -> dict[str, Any]:
         """Outcome figures: yours as an institution admin, the platform's as an admin."""
         user = current_api_user()
         if not can_see_dashboard(user):
@@ -279,7 +287,7 @@ class SurveyAnswer(MethodView):
     @blp.alt_response(409, description="Already answered; nothing written")
     @blp.alt_response(410, description="The link has expired; nothing written")
     @blp.alt_response(422, description="Invalid answer")
-    def post(self, body: dict, token: str):
+    def post(self, body: dict, token: str) -> EmploymentSurvey:
         """Answer the employment survey with the e-mailed link's token (no login)."""
         survey = surveys.answer(token, **body)
         return survey

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from app.assessments.seed import make_competent
 from app.auth.models import User
 from app.auth.services import create_user
+from app.certificates.models import Certificate
 from app.certificates.services.issuance import find_certificate, issue_certificate
 from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
 from app.db import utcnow
@@ -239,7 +239,9 @@ def _alumni(report: SeedReport) -> None:
     report.lines.append("Placement: 6 alumni with employment survey answers (dashboards)")
 
 
-def _answer(cert: Any, user: User, course_id: int, wave: int, status: str, months: int | None):
+def _answer(
+    cert: Certificate, user: User, course_id: int, wave: int, status: str, months: int | None
+) -> None:
     exists = db.session.scalar(
         select(EmploymentSurvey.id).where(
             EmploymentSurvey.certificate_id == cert.id, EmploymentSurvey.wave_months == wave

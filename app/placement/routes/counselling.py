@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
+from app.auth.models import User
 from app.errors import AppError, Forbidden
 from app.forms import form_error
 from app.placement import bp
@@ -18,7 +20,7 @@ from app.placement.services.common import published_versions, split_codes
 from app.security import require_roles
 
 
-def _officer():
+def _officer() -> User:
     if not can_counsel(current_user):
         raise Forbidden(_("Only placement officers of an institution record counselling."))
     return current_user
@@ -26,7 +28,7 @@ def _officer():
 
 @bp.route("/caseload")
 @require_roles("placement_officer")
-def caseload():
+def caseload() -> ResponseReturnValue:
     rows = counselling.caseload(_officer())
     return render_template(
         "placement/caseload.html",
@@ -38,7 +40,7 @@ def caseload():
 
 @bp.route("/counselling/new", methods=["GET", "POST"])
 @require_roles("placement_officer")
-def new_session():
+def new_session() -> ResponseReturnValue:
     officer = _officer()
     form = CounsellingForm()
     versions = published_versions()
@@ -84,14 +86,14 @@ def new_session():
 
 @bp.route("/counselling/<int:session_id>")
 @login_required
-def session(session_id: int):
+def session(session_id: int) -> ResponseReturnValue:
     found = counselling.get_session(current_user, session_id)
     return render_template("placement/session.html", session=found, done_form=EmptyForm())
 
 
 @bp.route("/counselling/<int:session_id>/follow-up", methods=["POST"])
 @require_roles("placement_officer")
-def follow_up_done(session_id: int):
+def follow_up_done(session_id: int) -> ResponseReturnValue:
     found = counselling.get_session(current_user, session_id)
     if EmptyForm().validate_on_submit():
         counselling.complete_follow_up(current_user, found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,14 +26,14 @@ from app.security import require_roles
 
 @bp.route("/employer")
 @require_roles("employer")
-def employer_home():
+def employer_home() -> ResponseReturnValue:
     company = vacancies.company_of(current_user)
     return render_template("placement/employer_home.html", company=company)
 
 
 @bp.route("/employer/company", methods=["GET", "POST"])
 @require_roles("employer")
-def company():
+def company() -> ResponseReturnValue:
     existing = vacancies.company_of(current_user)
     form = CompanyForm(obj=existing)
     if form.validate_on_submit():
@@ -55,7 +56,7 @@ def company():
 
 @bp.route("/employer/vacancies/new", methods=["GET", "POST"])
 @require_roles("employer")
-def new_vacancy():
+def new_vacancy() -> ResponseReturnValue:
     company = vacancies.company_of(current_user)
     if request.method == "POST" and not can_post_vacancies(current_user, company):
         raise Forbidden(_("Create your company profile before posting vacancies."))
@@ -93,7 +94,7 @@ def new_vacancy():
 
 @bp.route("/employer/vacancies/<int:vacancy_id>")
 @require_roles("employer", "admin")
-def manage_vacancy(vacancy_id: int):
+def manage_vacancy(vacancy_id: int) -> ResponseReturnValue:
     found = vacancies.get_own_vacancy(current_user, vacancy_id)
     if not may_see_candidates(current_user, found.company):
         return render_template("placement/manage_vacancy.html", vacancy=found, ranked=None)
@@ -114,7 +115,7 @@ def manage_vacancy(vacancy_id: int):
 
 @bp.route("/employer/applications/<int:application_id>/status", methods=["POST"])
 @require_roles("employer", "admin")
-def move_application(application_id: int):
+def move_application(application_id: int) -> ResponseReturnValue:
     application = applications.get_application(current_user, application_id)
     form = StatusForm()
     if form.validate_on_submit():
@@ -130,7 +131,7 @@ def move_application(application_id: int):
 
 @bp.route("/admin/companies")
 @require_roles("admin")
-def companies():
+def companies() -> ResponseReturnValue:
     return render_template(
         "placement/companies.html", companies=vacancies.companies_to_verify(), form=EmptyForm()
     )
@@ -138,7 +139,7 @@ def companies():
 
 @bp.route("/admin/companies/<int:company_id>/verify", methods=["POST"])
 @require_roles("admin")
-def verify_company(company_id: int):
+def verify_company(company_id: int) -> ResponseReturnValue:
     found = db.session.get(Company, company_id) or abort(404)
     if not can_verify_companies(current_user):
         abort(403)

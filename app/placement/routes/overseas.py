@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -21,13 +22,13 @@ STAFF = ("placement_officer", "institution_admin", "admin")
 
 @bp.route("/overseas")
 @login_required
-def programmes():
+def programmes() -> ResponseReturnValue:
     return render_template("placement/programmes.html", programmes=overseas.programmes())
 
 
 @bp.route("/overseas/new", methods=["GET", "POST"])
 @require_roles(*STAFF)
-def new_programme():
+def new_programme() -> ResponseReturnValue:
     if not can_create_programme(current_user):
         raise Forbidden(_("Only placement officers and admins create programmes."))
     form = ProgrammeForm()
@@ -63,7 +64,7 @@ def new_programme():
 
 @bp.route("/overseas/<int:programme_id>", methods=["GET", "POST"])
 @login_required
-def programme(programme_id: int):
+def programme(programme_id: int) -> ResponseReturnValue:
     found = overseas.get_programme(programme_id)
     manager = can_add_candidates(current_user, found)
     form = CandidateForm() if manager else None
@@ -93,7 +94,7 @@ def programme(programme_id: int):
 
 @bp.route("/overseas/candidates/<int:candidate_id>", methods=["GET", "POST"])
 @login_required
-def candidate(candidate_id: int):
+def candidate(candidate_id: int) -> ResponseReturnValue:
     found = overseas.get_candidate(current_user, candidate_id)
     staff = current_user.id != found.user_id and current_user.has_any_role(*STAFF)
     form = StageForm() if staff else None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.auth.models import User
 from app.errors import AppError
 from app.forms import form_error
 from app.placement import bp, verified
@@ -19,7 +21,7 @@ from app.security import require_roles
 
 @bp.route("/")
 @require_roles("trainee")
-def home():
+def home() -> ResponseReturnValue:
     return render_template(
         "placement/home.html",
         profile=profile_of(current_user),
@@ -32,7 +34,7 @@ def home():
 
 @bp.route("/profile", methods=["GET", "POST"])
 @require_roles("trainee")
-def profile():
+def profile() -> ResponseReturnValue:
     existing = profile_of(current_user)
     form = ProfileForm(obj=existing)
     if request.method == "GET" and existing is not None:
@@ -69,11 +71,11 @@ def profile():
 
 
 @bp.route("/vacancies")
-def vacancy_list():
+def vacancy_list() -> ResponseReturnValue:
     return render_template("placement/vacancies.html", vacancies=vacancies.public_vacancies())
 
 
-def _apply_form(user) -> ApplyForm:
+def _apply_form(user: User) -> ApplyForm:
     form = ApplyForm()
     form.certificate_ids.choices = [
         SelectChoice(r.id, f"{r.title} · {r.number} · {label(CERTIFICATE_LABELS, r.status)}")
@@ -83,7 +85,7 @@ def _apply_form(user) -> ApplyForm:
 
 
 @bp.route("/vacancies/<int:vacancy_id>", methods=["GET", "POST"])
-def vacancy(vacancy_id: int):
+def vacancy(vacancy_id: int) -> ResponseReturnValue:
     user = current_user if current_user.is_authenticated else None
     found = vacancies.get_public_vacancy(vacancy_id, user)
     form = mine = application = None
@@ -107,7 +109,7 @@ def vacancy(vacancy_id: int):
 
 @bp.route("/matches")
 @require_roles("trainee")
-def my_matches():
+def my_matches() -> ResponseReturnValue:
     return render_template(
         "placement/matches.html",
         matches=matches.matches_for_seeker(current_user),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 
 from app.errors import AppError
 from app.extensions import limiter
@@ -14,7 +15,7 @@ from app.placement.services import survey as service
 
 @survey_bp.route("/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
-def answer(token: str):
+def answer(token: str) -> ResponseReturnValue:
     found = service.survey_for_token(token)  # 404 for a link that is not ours
     try:
         service.check_open(found)
