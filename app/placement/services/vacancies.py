@@ -12,13 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
+from app.courses.services.validation import units_for_codes
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import local_today
 from app.placement.models.employers import Company, Vacancy, VacancyUnit
 from app.placement.permissions import can_manage_company
-from app.placement.services.common import COUNTRY_CODES, resolve_units
+from app.placement.services.common import COUNTRY_CODES, split_codes
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,8 @@ def create_vacancy(user: User, company: Company, **fields: Any) -> Vacancy:
         errors["country"] = ["invalid"]
     if errors:
         raise ValidationFailed(_("Some of the vacancy details are not valid."), details=errors)
-    required = resolve_units(fields.get("required_units") or [], "required_units")
-    preferred = resolve_units(fields.get("preferred_units") or [], "preferred_units")
+    required = units_for_codes(split_codes(fields.get("required_units")), "required_units")
+    preferred = units_for_codes(split_codes(fields.get("preferred_units")), "preferred_units")
     both = {u.code for u in required} & {u.code for u in preferred}
     if both:
         raise ValidationFailed(
