@@ -58,3 +58,17 @@ def test_the_demo_graduate_holds_a_competency_certificate(app, db):
         assert cert.snapshot["certificate_kind"] == "competency"
         assert sorted(cert.unit_codes) == sorted(u.code for u in course.published_version.units)
         assert {unit["result"] for unit in cert.snapshot["units"]} == {"K"}
+
+
+def test_the_features_register_their_seed_steps_in_feature_order(app):
+    from app.seed import steps
+
+    with app.app_context():
+        names = [f"{step.__module__}.{step.__name__}" for step in steps()]
+    assert names == [
+        "app.seed.seed_foundation",
+        "app.courses.seed.seed_courses",
+        "app.assessments.seed.seed_assessments",
+        "app.certificates.seed.seed_certificates",
+        "app.placement.seed.seed_placement",
+    ]
