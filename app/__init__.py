@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env
@@ -18,7 +18,7 @@ def _sqlite_recipe(engine: Engine) -> None:
     """Let pysqlite run real transactions and savepoints, and enforce foreign keys."""
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
+    def _connect(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN401 - DBAPI objects
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -28,7 +28,7 @@ def _sqlite_recipe(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
@@ -84,6 +84,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_security(app)
     _register_template_helpers(app)
     _register_cli(app)
+    _register_seed_steps(app)
     transactions.init_app(app)  # last, so that it ends the transaction before other hooks run
     return app
 
@@ -91,7 +92,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app.auth.services import load_session_user
+    from app.api import set_token_loader
+    from app.auth.services import load_session_user, user_for_token
     from app.extensions import login_manager
 
     login_manager.init_app(app)
@@ -100,6 +102,7 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)
+    set_token_loader(app, user_for_token)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -107,17 +110,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.assessments import bp as assessments_bp
     from app.assessments.api import attempts_blp as attempts_api
     from app.assessments.api import blp as assessments_api
-    from app.auth import bp as auth_bp
     from app.auth.api import blp as auth_api
+    from app.auth.routes import bp as auth_bp
     from app.certificates import register as register_certificates
     from app.courses.api import courses_api, learning_api, units_api
     from app.courses.routes import bp as courses_bp
     from app.extensions import csrf
-    from app.institutions import bp as institutions_bp
-    from app.main import bp as main_bp
-    from app.placement import bp as placement_bp
-    from app.placement import survey_bp
+    from app.institutions.routes import bp as institutions_bp
+    from app.main.routes import bp as main_bp
     from app.placement.api import blp as placement_api
+    from app.placement.cli import register as register_placement_cli
+    from app.placement.routes import bp as placement_bp
+    from app.placement.routes import survey_bp
 
     for blueprint in (
         main_bp,
@@ -140,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     ):
         csrf.exempt(api_blueprint)  # bearer tokens only, never the session cookie
         api.register_blueprint(api_blueprint)
+    register_placement_cli(app)
     register_certificates(app)  # its pages, JSON API, VC-API + Authlib, harfbuzz warning
 
 
@@ -151,8 +156,8 @@ def _install_guards(app: Flask) -> None:
 
 def _register_audit_and_ops(app: Flask) -> None:
     from app.api import api
-    from app.audit import bp as audit_bp
     from app.audit.api import blp as audit_api
+    from app.audit.routes import bp as audit_bp
     from app.extensions import csrf
 
     app.register_blueprint(audit_bp)
@@ -177,6 +182,18 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.filters["datetime"] = format_datetime
+
+
+def _register_seed_steps(app: Flask) -> None:
+    """The demo data of each feature, in the order they build on each other."""
+    from app.assessments.seed import seed_assessments
+    from app.certificates.seed import seed_certificates
+    from app.courses.seed import seed_courses
+    from app.placement.seed import seed_placement
+    from app.seed import register_step
+
+    for step in (seed_courses, seed_assessments, seed_certificates, seed_placement):
+        register_step(app, step)
 
 
 def _register_cli(app: Flask) -> None:

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import Request, g, request
+from flask import Flask, Request, current_app, g, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
 
 from app.errors import Forbidden, Unauthorized
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+TokenLoader = Callable[[str], "User | None"]
+_BEARER_LOOKUP = "kompeten.bearer_lookup"
 
 
 class ErrorBodySchema(ma.Schema):
@@ -107,13 +113,17 @@ def bearer_token() -> str | None:
     return value.strip()
 
 
-def current_api_user() -> Any:
+def set_token_loader(app: Flask, loader: TokenLoader) -> None:
+    """How a bearer token becomes a user: the auth feature's lookup, set by create_app (the
+    API layer sits below every feature, auth included, and imports none of them)."""
+    app.extensions[_BEARER_LOOKUP] = loader
+
+
+def current_api_user() -> User | None:
     """The user authenticated by the request's bearer token, or None."""
     if "api_user" not in g:
-        from app.auth.services import user_for_token
-
         token = bearer_token()
-        g.api_user = user_for_token(token) if token else None
+        g.api_user = current_app.extensions[_BEARER_LOOKUP](token) if token else None
     return g.api_user
 
 
@@ -122,7 +132,7 @@ def token_required(*roles: str) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> object:
             user = current_api_user()
             if user is None:
                 raise Unauthorized("A valid bearer token is required.")

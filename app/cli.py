@@ -5,16 +5,19 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app.extensions import db
+from app.auth.services import create_user
+from app.errors import AppError
+from app.i18n import compile_catalogs
+from app.seed import run
+from app.transactions import transaction
 
 
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Create the demo data (idempotent) and print the demo accounts."""
-        from app.seed import run
-
-        report = run()
+        with transaction():
+            report = run()
         click.echo("Demo accounts (role, e-mail, password):")
         for roles, email, password in report.accounts:
             click.echo(f"  {roles:<20} {email:<32} {password}")
@@ -27,21 +30,17 @@ def register(app: Flask) -> None:
     @click.password_option()
     def create_admin(email: str, full_name: str, password: str) -> None:
         """Create a platform admin."""
-        from app.auth.services import create_user
-        from app.errors import AppError
-
         try:
-            user = create_user(email=email, password=password, full_name=full_name, roles=["admin"])
+            with transaction():
+                user = create_user(
+                    email=email, password=password, full_name=full_name, roles=["admin"]
+                )
         except AppError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from error
-        db.session.commit()
         click.echo(f"Platform admin {user.email} created.")
 
     @app.cli.command("compile-translations")
     def compile_translations() -> None:
         """Compile the .po catalogues to .mo (the build does this; .mo is never committed)."""
-        from app.i18n import compile_catalogs
-
         for path in compile_catalogs():
             click.echo(f"compiled {path}")

@@ -13,7 +13,6 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
 from app.transactions import keep_changes, rollback
 
 log = logging.getLogger(__name__)
@@ -162,7 +161,7 @@ def handle_app_error(error: AppError) -> Response:
 
 def handle_database_down(error: Exception) -> Response:
     try:
-        db.session.rollback()
+        rollback()
     except DBAPIError:  # the connection is gone: rolling back on it fails too
         log.warning("rollback after a database failure failed as well")
     log.error(
@@ -188,7 +187,7 @@ def handle_database_down(error: Exception) -> Response:
 def handle_redis_down(error: Exception) -> Response:
     """Redis (the job queue) is unreachable: nothing could be queued. Rate limits do not come
     here: they fall back to memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)."""
-    db.session.rollback()
+    rollback()
     log.error(
         "Redis unreachable on %s %s: background jobs cannot be queued (%s)",
         request.method,
@@ -206,7 +205,7 @@ def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     log.exception("unhandled error on %s %s", request.method, request.path)
-    db.session.rollback()
+    rollback()
     return _render(500, "internal_error", _("Something went wrong on our side. Please try again."))
 
 
@@ -215,7 +214,7 @@ def handle_value_out_of_range(error: Exception) -> Response:
     text longer than its column): the client's mistake, so a 422, never a 500. The warning
     names the endpoint whose schema should have refused it."""
     try:
-        db.session.rollback()
+        rollback()
     except DBAPIError:
         log.warning("rollback after an out-of-range value failed as well")
     log.warning(

@@ -20,7 +20,7 @@ INTEGER_MIN = -INTEGER_MAX - 1
 class Int32(ma.fields.Integer):
     """An integer a 32-bit INTEGER column holds; further `validate` rules narrow it."""
 
-    def __init__(self, *, validate: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *, validate: Any = None, **kwargs: Any) -> None:  # noqa: ANN401
         if validate is None:
             rules = []
         elif callable(validate):

@@ -1,13 +1,35 @@
-"""Security headers on every response, errors included."""
+"""Security headers on every response, errors included, and the access decorator every
+feature's pages share."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, abort, current_app, request, session
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def require_roles(*roles: str) -> Callable:
+    """A logged-in user holding one of these roles; others get 403 (anonymous: login)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            if not current_user.has_any_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def local_path(target: str | None) -> str | None:

@@ -59,10 +59,12 @@ def _prepare(app: Any) -> tuple[int, dict[str, Any], list[str]]:
     from app.courses.services.enrolment import enrol
     from app.extensions import db
     from app.seed import run as seed
+    from app.transactions import transaction
 
     with app.app_context():
         db.create_all()
-        seed()
+        with transaction():
+            seed()
         exam = db.session.scalar(select(Assessment).where(Assessment.kind == "theory"))
         course = db.session.get(Course, exam.course_id)
         cohort = db.session.scalar(select(Cohort).where(Cohort.course_id == course.id))

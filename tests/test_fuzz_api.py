@@ -72,13 +72,15 @@ OPERATIONS = _documented_operations()
 @pytest.fixture(scope="session")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from app.seed import run as seed
+    from app.transactions import transaction
 
     tmp = tmp_path_factory.mktemp("fuzz")
     url, drop = conftest.private_database(conftest.database_url_for_run(str(tmp)))
     application = conftest.make_test_app(url, STORAGE_DIR=str(tmp / "storage"), **NO_LIMITS)
     with application.app_context():
         _db.create_all()
-        seed()
+        with transaction():
+            seed()
         _db.session.remove()
     yield application
     with application.app_context():

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assessments import attempts, practical
+from app.assessments.grading import passed
 from app.assessments.models import Assessment, AssessorAssignment, Question, QuestionBank
 from app.assessments.practical import JAKARTA
 from app.assessments.questions import registry
@@ -27,7 +28,7 @@ from app.courses.models import (
 )
 from app.db import utcnow
 from app.extensions import db
-from app.institutions.models import Institution
+from app.seed import DEMO_PASSWORD, SeedReport, find, find_user, institution
 
 GRADUATE = ("lulusan@demo.kompeten.id", "Andi Pratama")
 TRAINEE = "peserta@demo.kompeten.id"
@@ -87,24 +88,20 @@ QUESTIONS: list[tuple[str, str, dict[str, Any], Any]] = [
 ]
 
 
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
-
-
 def demo_version() -> CourseVersion:
     """The demo course's published version (the courses seed makes it; without one, a
     small course is made here so that the demo still works)."""
-    institution = db.session.scalar(select(Institution).where(Institution.slug == INSTITUTION))
+    home = institution(INSTITUTION)
     version = db.session.scalar(
         select(CourseVersion)
         .join(Course, Course.id == CourseVersion.course_id)
-        .where(Course.institution_id == institution.id, CourseVersion.status == "published")
+        .where(Course.institution_id == home.id, CourseVersion.status == "published")
         .order_by(CourseVersion.id)
         .limit(1)
     )
     if version is not None:
         return version
-    course = Course(institution_id=institution.id, code="JWD-DEMO", status="published")
+    course = Course(institution_id=home.id, code="JWD-DEMO", status="published")
     version = CourseVersion(
         course=course,
         number=1,
@@ -116,8 +113,9 @@ def demo_version() -> CourseVersion:
         published_at=utcnow(),
     )
     for position, (code, title_id, title_en) in enumerate(FALLBACK_UNITS, start=1):
-        unit = db.session.scalar(select(CompetencyUnit).where(CompetencyUnit.code == code))
-        unit = unit or CompetencyUnit(code=code, title_id=title_id, title_en=title_en)
+        unit = find(CompetencyUnit, code=code) or CompetencyUnit(
+            code=code, title_id=title_id, title_en=title_en
+        )
         version.unit_links.append(CourseVersionUnit(unit=unit, position=position))
     db.session.add(course)
     db.session.flush()
@@ -175,7 +173,7 @@ def _assessments(version: CourseVersion, bank: QuestionBank) -> tuple[Assessment
     )
     db.session.add(practical_test)
     db.session.flush()
-    assessor = _user(ASSESSOR)
+    assessor = find_user(ASSESSOR)
     if assessor and not db.session.scalar(
         select(AssessorAssignment.id).where(AssessorAssignment.assessment_id == practical_test.id)
     ):
@@ -206,12 +204,10 @@ def _enrol(user: User, version: CourseVersion) -> Enrollment:
 
 
 def _graduate(
-    report: Any, version: CourseVersion, theory: Assessment, practical_test: Assessment
+    report: SeedReport, version: CourseVersion, theory: Assessment, practical_test: Assessment
 ) -> None:
-    from app.seed import DEMO_PASSWORD
-
     email, name = GRADUATE
-    user = _user(email) or create_user(
+    user = find_user(email) or create_user(
         email=email, password=DEMO_PASSWORD, full_name=name, roles=["trainee"]
     )
     if ("trainee", email, DEMO_PASSWORD) not in report.accounts:
@@ -228,8 +224,26 @@ def _graduate(
         if lesson.id not in done:
             db.session.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id))
     db.session.flush()
-    from app.assessments.grading import passed
+    pass_assessments(user, enrollment, theory, practical_test)
 
+
+def make_competent(user: User, enrollment: Enrollment) -> None:
+    """`user` passes the assessments this step made for the enrolment's course (the alumni
+    the placement step adds hold competency certificates too)."""
+    found = {
+        a.kind: a
+        for a in db.session.scalars(
+            select(Assessment).where(Assessment.course_id == enrollment.course_id)
+        )
+    }
+    pass_assessments(user, enrollment, found["theory"], found["practical"])
+
+
+def pass_assessments(
+    user: User, enrollment: Enrollment, theory: Assessment, practical_test: Assessment
+) -> None:
+    """`user` passes the demo exam and has every unit of the demo practical judged K (what is
+    done already is left as it is)."""
     if not passed(theory, user.id):
         attempt, _created = attempts.start_attempt(user, theory)
         answers = {name: answer for _t, name, _d, answer in QUESTIONS}
@@ -237,10 +251,10 @@ def _graduate(
             shown = attempts.shown_answer(attempt, question, answers[question.name])
             attempts.save_answer(user, attempt.id, question.id, shown, 1)
         attempts.submit_attempt(user, attempt.id)
-    assessor = _user(ASSESSOR)
+    assessor = find_user(ASSESSOR)
     for code, judgement in practical.unit_status(practical_test, enrollment).items():
         if judgement is None or judgement.result != "K":
-            unit = db.session.scalar(select(CompetencyUnit).where(CompetencyUnit.code == code))
+            unit = find(CompetencyUnit, code=code)
             practical.record_judgement(
                 assessor,
                 practical_test,
@@ -253,11 +267,11 @@ def _graduate(
             )
 
 
-def seed_assessments(report: Any) -> None:
+def seed_assessments(report: SeedReport) -> None:
     version = demo_version()
     bank = _bank(version)
     theory, practical_test = _assessments(version, bank)
-    trainee = _user(TRAINEE)
+    trainee = find_user(TRAINEE)
     if trainee is not None:
         _enrol(trainee, version)
     _graduate(report, version, theory, practical_test)

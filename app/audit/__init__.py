@@ -8,5 +8,3 @@ from app import nav
 bp = Blueprint("audit", __name__, template_folder="templates")
 
 nav.add("audit.index", _l("Audit log"), roles=("institution_admin", "admin"), order=90)
-
-from app.audit import routes  # noqa: E402,F401

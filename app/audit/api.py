@@ -3,6 +3,8 @@ and platform admins (every event)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -20,13 +22,13 @@ blp = Blueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="
 @blp.route("")
 class AuditEvents(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("institution_admin", "admin")
     @blp.arguments(AuditQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, AuditPageSchema)
     @blp.alt_response(401, schema=ErrorSchema, description="No valid token")
     @blp.alt_response(403, schema=ErrorSchema, description="Not an admin")
     @blp.alt_response(422, schema=ErrorSchema, description="Invalid filter")
-    @token_required("institution_admin", "admin")
-    def get(self, args: dict):
+    def get(self, args: dict) -> dict[str, Any]:
         """Audit events, newest first, filtered by action and day."""
         user = current_api_user()
         if not can_view_audit(user):

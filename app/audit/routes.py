@@ -4,6 +4,7 @@ no route that edits or deletes an event."""
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.audit import bp
@@ -17,8 +18,8 @@ from app.audit.queries import (
     known_actions,
     page_of,
 )
-from app.auth.permissions import require_roles
 from app.db import utcnow
+from app.security import require_roles
 
 VIEW_ROLES = ("institution_admin", "admin")
 FILTER_ARGS = ("action", "since", "until")  # only these go back into links
@@ -45,13 +46,13 @@ def _index_page(form: AuditFilterForm, flt: AuditFilter, page: int) -> tuple[str
 
 @bp.route("/audit")
 @require_roles(*VIEW_ROLES)
-def index():
+def index() -> ResponseReturnValue:
     return _index_page(*_load_filter())
 
 
 @bp.route("/audit/export.csv")
 @require_roles(*VIEW_ROLES)
-def export_csv():
+def export_csv() -> ResponseReturnValue:
     form, flt, page = _load_filter()
     if form.errors:  # refused before any row is read: the stream never starts
         return _index_page(form, flt, page)

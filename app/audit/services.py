@@ -5,12 +5,15 @@ passes a whole dict."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +23,7 @@ SECRET_VALUE_PREFIXES = ("kpt_", "-----BEGIN")
 REMOVED = "[removed]"
 
 
-def _scrub_value(value: Any) -> Any:
+def _scrub_value(value: Any) -> Any:  # noqa: ANN401 - any JSON value
     if isinstance(value, dict):
         return scrub(value)
     if isinstance(value, list | tuple):
@@ -43,11 +46,11 @@ def scrub(data: dict[str, Any] | None) -> dict[str, Any] | None:
 def record(
     action: str,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     institution_id: int | None = None,
-    target: Any = None,
+    target: object | None = None,
     target_type: str | None = None,
-    target_id: Any = None,
+    target_id: int | str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str | None = None,

@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-from app.auth import routes  # noqa: E402,F401

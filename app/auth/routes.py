@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from app.auth import bp, services
 from app.auth.forms import (
@@ -17,28 +19,19 @@ from app.auth.forms import (
     TokenForm,
 )
 from app.auth.models import STAFF_ROLES
-from app.auth.permissions import require_roles
 from app.errors import AppError, RateLimited
-from app.extensions import db, limiter
-from app.security import local_path
+from app.extensions import limiter
+from app.forms import form_error
+from app.security import local_path, require_roles
+from app.transactions import keep_changes
 
 
 def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("main.home")
 
 
-def _form_error(form, error: AppError) -> None:
-    """Put a service's validation error on the form fields it names."""
-    placed = False
-    for name in error.details:
-        field = getattr(form, name, None) or (
-            getattr(form, "new_password", None) if name == "password" else None
-        )
-        if field is not None:
-            field.errors = [*field.errors, error.message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
+def _form_error(form: FlaskForm, error: AppError) -> None:
+    form_error(form, error, aliases={"password": "new_password"})
 
 
 def _register_limit() -> str:
@@ -47,7 +40,7 @@ def _register_limit() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
-def register():
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -61,10 +54,8 @@ def register():
                 locale=session.get("locale", "id"),
             )
         except AppError as error:
-            db.session.rollback()
             _form_error(form, error)
         else:
-            db.session.commit()
             # The same page whether the address was new or known: only its owner learns which.
             return render_template("auth/register_done.html", email=form.email.data.strip())
     status = 422 if request.method == "POST" else 200
@@ -77,7 +68,7 @@ def _login_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -89,11 +80,10 @@ def login():
             form.password.errors = [error.message]
             return render_template("auth/login.html", form=form), error.status
         if user is None:
-            db.session.commit()  # keep the failed-login audit entry
+            keep_changes()  # the failed-login audit entry stays although the answer is 401
             form.password.errors = [_("The e-mail or password is not correct.")]
             status = 401
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             session["locale"] = user.locale
             return redirect(_safe_next(request.args.get("next")))
@@ -103,11 +93,10 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():
+def logout() -> ResponseReturnValue:
     form = EmptyForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         services.end_all_sessions(current_user)
-        db.session.commit()
     locale = session.get("locale")
     logout_user()
     session.clear()
@@ -132,13 +121,13 @@ def _account_page(status: int = 200, **context: object) -> tuple[str, int]:
 
 @bp.route("/account")
 @login_required
-def account():
+def account() -> ResponseReturnValue:
     return _account_page()
 
 
 @bp.route("/account/password", methods=["POST"])
 @login_required
-def change_password():
+def change_password() -> ResponseReturnValue:
     form = PasswordForm()
     if form.validate_on_submit():
         try:
@@ -146,10 +135,8 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except AppError as error:
-            db.session.rollback()
             _form_error(form, error)
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # this browser stays; others end
             flash(
                 _("Your password has been changed. Other sessions have been logged out."), "success"
@@ -160,7 +147,7 @@ def change_password():
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
-def create_token():
+def create_token() -> ResponseReturnValue:
     form = TokenForm()
     if not form.validate_on_submit():
         flash(_("Give the token a name."), "error")
@@ -168,7 +155,6 @@ def create_token():
     _token, raw = services.create_token(
         current_user, form.name.data, current_app.config["API_TOKEN_DAYS"]
     )
-    db.session.commit()
     # Shown once, in this answer only: never in the session cookie (signed, not secret)
     # nor anywhere else the browser keeps it.
     return _account_page(201, new_token=raw)
@@ -176,17 +162,16 @@ def create_token():
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
-def revoke_token(token_id: int):
+def revoke_token(token_id: int) -> ResponseReturnValue:
     if EmptyForm().validate_on_submit():
         services.revoke_token(current_user, token_id)
-        db.session.commit()
         flash(_("The token has been revoked."), "success")
     return redirect(url_for("auth.account") + "#tokens")
 
 
 @bp.route("/staff", methods=["GET", "POST"])
 @require_roles("institution_admin")
-def staff():
+def staff() -> ResponseReturnValue:
     form = StaffForm()
     status = 200
     if form.validate_on_submit():
@@ -200,11 +185,9 @@ def staff():
                 roles=roles,
             )
         except AppError as error:
-            db.session.rollback()
             _form_error(form, error)
             status = 422
         else:
-            db.session.commit()
             flash(_("Staff account created."), "success")
             return redirect(url_for("auth.staff"))
     elif request.method == "POST":

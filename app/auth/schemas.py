@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.auth.models import User
 from app.schemas_common import Int32
 
 
@@ -40,5 +41,5 @@ class MeSchema(ma.Schema):
     roles = ma.fields.Method("get_roles", required=True)
     institution = ma.fields.Nested(InstitutionRefSchema, allow_none=True)
 
-    def get_roles(self, user) -> list[str]:
+    def get_roles(self, user: User) -> list[str]:
         return sorted(user.roles)

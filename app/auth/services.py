@@ -14,6 +14,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from app import mail
 from app.audit.services import record
 from app.auth import throttle
 from app.auth.models import ROLES, SELF_REGISTER_ROLES, STAFF_ROLES, ApiToken, User, UserRole
@@ -22,6 +23,7 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
+from app.transactions import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -129,10 +131,8 @@ def register(*, email: str, password: str, full_name: str, role: str, locale: st
 
 
 def _send_mail(to: str, subject: str, body: str) -> None:
-    # Imported here: the placement package, where the mail machinery lives, imports this one.
-    from app.placement.mail import send
-
-    send(to, subject, body)
+    """Send once the account is committed: never a welcome for a row that was rolled back."""
+    after_commit(lambda: mail.send(to, subject, body))
 
 
 def _login_url() -> str:

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.certificates.services.issuance import find_certificate, issue_certificate
 from app.certificates.services.pdfstore import attach_pdf
-from app.courses.models import Course, CourseVersion, Enrollment
+from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
 from app.db import utcnow
 from app.extensions import db
+from app.institutions.models import Institution
+from app.seed import SeedReport, find, find_user
 
 GRADUATE = "lulusan@demo.kompeten.id"
 FALLBACK = "peserta@demo.kompeten.id"
-
-
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _completed(user: User) -> Enrollment | None:
@@ -60,8 +56,6 @@ def _complete_an_enrollment(user: User) -> Enrollment | None:
 
 def _demo_course_version() -> CourseVersion:
     """A small published course, only when no other feature seeded one."""
-    from app.courses.models import CompetencyUnit, CourseVersionUnit
-    from app.institutions.models import Institution
 
     institution = db.session.scalar(select(Institution).order_by(Institution.id).limit(1))
     course = Course(institution_id=institution.id, code="JWD-DEMO", status="published")
@@ -77,7 +71,7 @@ def _demo_course_version() -> CourseVersion:
         published_at=utcnow(),
     )
     for position, (code, title_id, title_en) in enumerate(DEMO_UNITS, start=1):
-        unit = db.session.scalar(select(CompetencyUnit).where(CompetencyUnit.code == code))
+        unit = find(CompetencyUnit, code=code)
         unit = unit or CompetencyUnit(code=code, title_id=title_id, title_en=title_en)
         version.unit_links.append(CourseVersionUnit(unit=unit, position=position))
     db.session.add(course)
@@ -96,11 +90,11 @@ DEMO_UNITS = [
 ]
 
 
-def seed_certificates(report: Any) -> None:
-    graduate = _user(GRADUATE)
+def seed_certificates(report: SeedReport) -> None:
+    graduate = find_user(GRADUATE)
     enrollment = _completed(graduate) if graduate else None
     if enrollment is None:
-        fallback = _user(FALLBACK)
+        fallback = find_user(FALLBACK)
         if fallback is None:
             return
         enrollment = _completed(fallback) or _complete_an_enrollment(fallback)

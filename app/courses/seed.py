@@ -12,7 +12,7 @@ from app.courses.models import CompetencyUnit, Course, Lesson
 from app.courses.services import authoring, enrolment, outline, progress
 from app.extensions import db
 from app.i18n import local_today
-from app.seed import SeedReport, institution, user
+from app.seed import SeedReport, find_or_create, institution, user
 
 COURSE_CODE = "JWD"
 
@@ -119,15 +119,13 @@ MODULES = [
 def _units() -> list[str]:
     codes = []
     for code, title_id, title_en, elements in UNITS:
-        if db.session.scalar(select(CompetencyUnit.id).where(CompetencyUnit.code == code)) is None:
-            db.session.add(
-                CompetencyUnit(
-                    code=code,
-                    title_id=title_id,
-                    title_en=title_en,
-                    elements=[{"title": t, "criteria": list(c)} for t, c in elements],
-                )
-            )
+        find_or_create(
+            CompetencyUnit,
+            {"code": code},
+            title_id=title_id,
+            title_en=title_en,
+            elements=[{"title": t, "criteria": list(c)} for t, c in elements],
+        )
         codes.append(code)
     db.session.flush()
     return codes
@@ -141,6 +139,9 @@ def seed_courses(report: SeedReport) -> None:
     )
     if course is None:
         course = _build_course(home, codes)
+    # A Sertifikat Kompetensi: the demo exam and practical (the assessments step, which runs
+    # next) cover every unit, and publishing cannot wait for them, so the kind is set here.
+    course.certificate_kind = "competency"
     report.lines.append(
         f"Course {COURSE_CODE} (Junior Web Developer): /courses/{course.id} "
         f"- {len(codes)} SKKNI units, peserta@demo.kompeten.id enrolled part-way"

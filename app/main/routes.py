@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -15,29 +16,28 @@ from app.security import local_path
 
 
 @bp.route("/")
-def home():
+def home() -> ResponseReturnValue:
     return render_template("main/home.html")
 
 
 @bp.route("/healthz")
 @csrf.exempt
-def healthz():
+def healthz() -> ResponseReturnValue:
     db.session.execute(text("SELECT 1"))
     return jsonify({"status": "ok", "database": "ok"})
 
 
 @bp.route("/language", methods=["POST"])
-def language():
+def language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             auth_services.set_locale(current_user, form.locale.data)
-            db.session.commit()
     return redirect(local_path(request.form.get("next")) or url_for("main.home"))
 
 
 @bp.route("/api/v1/docs")
-def api_docs():
+def api_docs() -> ResponseReturnValue:
     spec = api.spec.to_dict()
     return render_template("main/api_docs.html", spec=spec)

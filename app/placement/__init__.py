@@ -17,5 +17,3 @@ nav.add("placement.caseload", _l("Caseload"), roles=("placement_officer",), orde
 nav.add("placement.employer_home", _l("Vacancies"), roles=("employer",), order=60)
 nav.add("placement.dashboard", _l("Outcomes"), roles=("institution_admin", "admin"), order=70)
 nav.add("placement.companies", _l("Companies"), roles=("admin",), order=71)
-
-from app.placement import cli, routes  # noqa: E402,F401

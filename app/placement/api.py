@@ -3,24 +3,38 @@ overseas progress, dashboards and the survey answer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
 from app.errors import Forbidden, NotFound
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.placement import schemas as s
-from app.placement.permissions import can_see_dashboard, dashboard_scope
+from app.placement.models.counselling import CounsellingSession
+from app.placement.models.employers import Application, Vacancy
+from app.placement.models.overseas import OverseasCandidate
+from app.placement.models.profile import JobSeekerProfile
+from app.placement.models.survey import EmploymentSurvey
+from app.placement.permissions import (
+    can_counsel,
+    can_post_vacancies,
+    can_see_dashboard,
+    dashboard_scope,
+    may_see_candidates,
+)
 from app.placement.services import applications, counselling, matches, overseas, vacancies
 from app.placement.services import dashboard as figures
 from app.placement.services import survey as surveys
+from app.placement.services.counselling import CaseloadRow
 from app.placement.services.profile import profile_of, save_profile
 
 blp = Blueprint("placement_api", __name__, url_prefix="/api/v1/placement", description="Placement")
 
 
-def _application_out(application) -> dict:
+def _application_out(application: Application) -> dict[str, Any]:
     return {
         "id": application.id,
         "vacancy_id": application.vacancy_id,
@@ -39,7 +53,7 @@ class Profile(MethodView):
     @blp.alt_response(403, description="Not a trainee")
     @blp.alt_response(404, description="No profile yet")
     @token_required("trainee")
-    def get(self):
+    def get(self) -> JobSeekerProfile:
         """Your job seeker profile."""
         profile = profile_of(current_api_user())
         if profile is None:
@@ -47,34 +61,34 @@ class Profile(MethodView):
         return profile
 
     @blp.doc(security=BEARER)
+    @token_required("trainee")
     @blp.arguments(s.ProfileSchema, required=False)
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a trainee")
     @blp.alt_response(422, description="Invalid profile")
-    @token_required("trainee")
-    def put(self, body: dict):
+    def put(self, body: dict) -> JobSeekerProfile:
         """Create or update your profile, with each item's consent."""
         profile = save_profile(current_api_user(), **body)
-        db.session.commit()
         return profile
 
 
 @blp.route("/counselling")
 class Counselling(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("placement_officer")
     @blp.arguments(s.CounsellingInSchema)
     @blp.response(201, s.SessionSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a placement officer")
     @blp.alt_response(422, description="Invalid session, unknown units or courses")
-    @token_required("placement_officer")
-    def post(self, body: dict):
+    def post(self, body: dict) -> CounsellingSession:
         """Record a counselling session; courses default to those closing the missing units."""
         officer = current_api_user()
+        if not can_counsel(officer):
+            raise Forbidden(_("Only placement officers of an institution record counselling."))
         seeker = counselling.find_job_seeker(body.pop("job_seeker_email"))
         session = counselling.record_session(officer, seeker, **body)
-        db.session.commit()
         return session
 
 
@@ -85,9 +99,12 @@ class Caseload(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not a placement officer")
     @token_required("placement_officer")
-    def get(self):
+    def get(self) -> list[CaseloadRow]:
         """Your institution's caseload, overdue follow-ups first."""
-        return counselling.caseload(current_api_user())
+        officer = current_api_user()
+        if not can_counsel(officer):
+            raise Forbidden(_("Only placement officers of an institution have a caseload."))
+        return counselling.caseload(officer)
 
 
 @blp.route("/plan")
@@ -96,7 +113,7 @@ class Plan(MethodView):
     @blp.response(200, s.SessionSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @token_required("trainee")
-    def get(self):
+    def get(self) -> list[CounsellingSession]:
         """Your counselling sessions and recommended courses, newest first."""
         return counselling.plan_of(current_api_user())
 
@@ -104,21 +121,24 @@ class Plan(MethodView):
 @blp.route("/vacancies")
 class Vacancies(MethodView):
     @blp.response(200, s.VacancySchema(many=True))
-    def get(self):
+    def get(self) -> list[Vacancy]:
         """Open vacancies of verified companies."""
         return vacancies.public_vacancies()
 
     @blp.doc(security=BEARER)
+    @token_required("employer")
     @blp.arguments(s.VacancyInSchema)
     @blp.response(201, s.VacancySchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an employer with a company profile")
     @blp.alt_response(422, description="Invalid vacancy or unknown unit codes; nothing written")
-    @token_required("employer")
-    def post(self, body: dict):
+    def post(self, body: dict) -> Vacancy:
         """Post a vacancy with required and preferred competency units."""
-        vacancy = vacancies.create_vacancy(current_api_user(), **body)
-        db.session.commit()
+        user = current_api_user()
+        company = vacancies.company_of(user)
+        if not can_post_vacancies(user, company):
+            raise Forbidden(_("Create your company profile before posting vacancies."))
+        vacancy = vacancies.create_vacancy(user, company, **body)
         return vacancy
 
 
@@ -130,7 +150,7 @@ class VacancyMatches(MethodView):
     @blp.alt_response(403, description="Your company is not verified yet")
     @blp.alt_response(404, description="Not your vacancy")
     @token_required("employer", "admin")
-    def get(self, vacancy_id: int):
+    def get(self, vacancy_id: int) -> list[dict[str, Any]]:
         """Applicants and consenting job seekers, ranked, each score explained.
 
         Only for a verified company. Each seeker shows only what they consented to: name and
@@ -138,6 +158,10 @@ class VacancyMatches(MethodView):
         units of the certificates they attached (all valid units if open to offers)."""
         user = current_api_user()
         vacancy = vacancies.get_own_vacancy(user, vacancy_id)
+        if not may_see_candidates(user, vacancy.company):
+            raise Forbidden(
+                _("Candidates are shown once a platform admin has verified your company.")
+            )
         return [
             {
                 "rank": rank,
@@ -156,19 +180,18 @@ class VacancyMatches(MethodView):
 @blp.route("/vacancies/<int:vacancy_id>/applications")
 class Apply(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("trainee")
     @blp.arguments(s.ApplyInSchema, required=False)
     @blp.response(201, s.ApplicationSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such open vacancy")
     @blp.alt_response(409, description="Already applied")
     @blp.alt_response(422, description="A certificate that is not yours; nothing written")
-    @token_required("trainee")
-    def post(self, body: dict, vacancy_id: int):
+    def post(self, body: dict, vacancy_id: int) -> dict[str, Any]:
         """Apply with the certificates you choose."""
         user = current_api_user()
         vacancy = vacancies.get_public_vacancy(vacancy_id)
         application = applications.apply(user, vacancy, body["certificate_ids"], body["cover_note"])
-        db.session.commit()
         return _application_out(application)
 
 
@@ -179,7 +202,7 @@ class ApplicationItem(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such application of yours")
     @token_required()
-    def get(self, application_id: int):
+    def get(self, application_id: int) -> dict[str, Any]:
         """An application with each certificate's live verification status."""
         return _application_out(applications.get_application(current_api_user(), application_id))
 
@@ -187,18 +210,17 @@ class ApplicationItem(MethodView):
 @blp.route("/applications/<int:application_id>/status")
 class ApplicationStatus(MethodView):
     @blp.doc(security=BEARER)
+    @token_required("employer", "admin")
     @blp.arguments(s.StatusInSchema)
     @blp.response(200, s.ApplicationSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such application of yours")
     @blp.alt_response(409, description="Not a permitted move")
-    @token_required("employer", "admin")
-    def post(self, body: dict, application_id: int):
+    def post(self, body: dict, application_id: int) -> dict[str, Any]:
         """Move an application: applied, shortlisted, interviewed, hired or rejected."""
         user = current_api_user()
         application = applications.get_application(user, application_id)
         applications.move(user, application, body["status"])
-        db.session.commit()
         return _application_out(application)
 
 
@@ -208,7 +230,7 @@ class MyMatches(MethodView):
     @blp.response(200, s.VacancyMatchSchema(many=True))
     @blp.alt_response(401, description="No valid token")
     @token_required("trainee")
-    def get(self):
+    def get(self) -> list[dict[str, Any]]:
         """Open vacancies ranked for you, and the courses that would close each gap."""
         return [
             {
@@ -232,7 +254,7 @@ class Candidate(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="Not your candidacy or caseload")
     @token_required()
-    def get(self, candidate_id: int):
+    def get(self, candidate_id: int) -> OverseasCandidate:
         """A candidate's progress through the programme's stages."""
         return overseas.get_candidate(current_api_user(), candidate_id)
 
@@ -244,7 +266,7 @@ class Dashboard(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(403, description="Not an institution or platform admin")
     @token_required("institution_admin", "admin")
-    def get(self):
+    def get(self) -> dict[str, Any]:
         """Outcome figures: yours as an institution admin, the platform's as an admin."""
         user = current_api_user()
         if not can_see_dashboard(user):
@@ -265,8 +287,7 @@ class SurveyAnswer(MethodView):
     @blp.alt_response(409, description="Already answered; nothing written")
     @blp.alt_response(410, description="The link has expired; nothing written")
     @blp.alt_response(422, description="Invalid answer")
-    def post(self, body: dict, token: str):
+    def post(self, body: dict, token: str) -> EmploymentSurvey:
         """Answer the employment survey with the e-mailed link's token (no login)."""
         survey = surveys.answer(token, **body)
-        db.session.commit()
         return survey

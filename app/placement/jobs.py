@@ -11,7 +11,9 @@ from contextlib import contextmanager
 
 from flask import current_app, has_app_context
 
-from app.extensions import db
+from app import create_app
+from app.placement.services.survey import dispatch
+from app.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -23,19 +25,15 @@ def _app_context() -> Iterator[None]:
     if has_app_context():
         yield
         return
-    from app import create_app
-
     with create_app().app_context():
         yield
 
 
 def run_dispatch() -> dict[str, int]:
     """Send due surveys and reminders, commit, and return the counts (also on RQ)."""
-    from app.placement.services.survey import dispatch
-
     with _app_context():
-        report = dispatch()
-        db.session.commit()
+        with transaction():
+            report = dispatch()
         return {"sent": report.sent, "reminded": report.reminded, "skipped": report.skipped}
 
 

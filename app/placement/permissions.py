@@ -10,14 +10,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+    from app.placement.models.counselling import CounsellingSession
+    from app.placement.models.employers import Application, Company
+    from app.placement.models.overseas import OverseasCandidate, OverseasProgramme
 
 
-def can_counsel(user: Any) -> bool:
+def can_apply(user: User) -> bool:
+    """Job seekers (trainees) apply for vacancies and keep a job seeker profile."""
+    return user.has_role("trainee")
+
+
+def can_post_vacancies(user: User, company: Company | None) -> bool:
+    """An employer posts vacancies for the company profile they keep."""
+    return company is not None and can_manage_company(user, company)
+
+
+def can_create_programme(user: User) -> bool:
+    return user.is_admin or (
+        user.has_any_role("placement_officer", "institution_admin")
+        and user.institution_id is not None
+    )
+
+
+def can_add_candidates(user: User, programme: OverseasProgramme) -> bool:
+    return can_manage_overseas(user, programme) and user.institution_id is not None
+
+
+def can_counsel(user: User) -> bool:
     return user.has_role("placement_officer") and user.institution_id is not None
 
 
-def can_see_session(user: Any, session: Any) -> bool:
+def can_see_session(user: User, session: CounsellingSession) -> bool:
     if user.id == session.job_seeker_id or user.is_admin:
         return True
     return (
@@ -26,15 +53,15 @@ def can_see_session(user: Any, session: Any) -> bool:
     )
 
 
-def can_manage_company(user: Any, company: Any) -> bool:
+def can_manage_company(user: User, company: Company) -> bool:
     return user.is_admin or (user.has_role("employer") and company.owner_id == user.id)
 
 
-def can_verify_companies(user: Any) -> bool:
+def can_verify_companies(user: User) -> bool:
     return user.is_admin
 
 
-def can_see_application(user: Any, application: Any) -> bool:
+def can_see_application(user: User, application: Application) -> bool:
     return (
         user.id == application.user_id
         or user.is_admin
@@ -52,13 +79,13 @@ def employer_may_see_identity(applied: bool, consented_to_name: bool) -> bool:
     return applied or consented_to_name
 
 
-def may_see_candidates(user: Any, company: Any) -> bool:
+def may_see_candidates(user: User, company: Company) -> bool:
     """Candidates of a vacancy: its company's owner once a platform admin verified the
     company, and platform admins."""
     return user.is_admin or (can_manage_company(user, company) and company.is_verified)
 
 
-def can_manage_overseas(user: Any, programme: Any) -> bool:
+def can_manage_overseas(user: User, programme: OverseasProgramme) -> bool:
     if user.is_admin:
         return True
     return (
@@ -68,7 +95,7 @@ def can_manage_overseas(user: Any, programme: Any) -> bool:
     )
 
 
-def can_see_candidate(user: Any, candidate: Any) -> bool:
+def can_see_candidate(user: User, candidate: OverseasCandidate) -> bool:
     if user.id == candidate.user_id or user.is_admin:
         return True
     return (
@@ -77,10 +104,10 @@ def can_see_candidate(user: Any, candidate: Any) -> bool:
     )
 
 
-def can_see_dashboard(user: Any) -> bool:
+def can_see_dashboard(user: User) -> bool:
     return user.is_admin or (user.has_role("institution_admin") and user.institution_id is not None)
 
 
-def dashboard_scope(user: Any) -> int | None:
+def dashboard_scope(user: User) -> int | None:
     """None: the whole platform; otherwise the one institution the user runs."""
     return None if user.is_admin else user.institution_id

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
+from app.assessments.seed import make_competent
 from app.auth.models import User
 from app.auth.services import create_user
+from app.certificates.models import Certificate
+from app.certificates.services.issuance import find_certificate, issue_certificate
 from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
 from app.db import utcnow
 from app.extensions import db
@@ -24,6 +26,7 @@ from app.placement.models.overseas import OverseasProgramme
 from app.placement.models.profile import JobSeekerProfile
 from app.placement.models.survey import EmploymentSurvey
 from app.placement.services import counselling, overseas, vacancies
+from app.seed import SeedReport, find, find_user
 
 PASSWORD = "kompeten-demo-2026"  # noqa: S105 - the printed demo password
 GRADUATE, TRAINEE = "lulusan@demo.kompeten.id", "peserta@demo.kompeten.id"
@@ -46,18 +49,13 @@ ALUMNI = [
 SEWING_UNIT = ("C.141100.001.01", "Menjahit Pakaian dengan Mesin Jahit", "Sewing Garments")
 
 
-def _user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
-
-
-def _institution(slug: str) -> Institution | None:
-    return db.session.scalar(select(Institution).where(Institution.slug == slug))
-
-
-def seed_placement(report: Any) -> None:
-    graduate = _user(GRADUATE) or _user(TRAINEE)
-    officer, employer = _user("pengantar@demo.kompeten.id"), _user("perusahaan@demo.kompeten.id")
-    admin = _user("admin@demo.kompeten.id")
+def seed_placement(report: SeedReport) -> None:
+    graduate = find_user(GRADUATE) or find_user(TRAINEE)
+    officer, employer = (
+        find_user("pengantar@demo.kompeten.id"),
+        find_user("perusahaan@demo.kompeten.id"),
+    )
+    admin = find_user("admin@demo.kompeten.id")
     if not (graduate and officer and employer and admin):
         return
     units = sorted(verified.verified_units(graduate)) or _course_units("JWD")
@@ -100,6 +98,7 @@ def _employer(employer: User, admin: User, units: list[str]) -> Vacancy:
         return found
     return vacancies.create_vacancy(
         employer,
+        company,
         title=VACANCY_TITLE,
         description="Membangun dan memelihara aplikasi web pelanggan.",
         city="Bandung",
@@ -136,7 +135,7 @@ def _profiles(graduate: User) -> None:
 
 
 def _counselled(officer: User, vacancy: Vacancy) -> None:
-    trainee = _user(TRAINEE)
+    trainee = find_user(TRAINEE)
     if trainee is None or db.session.scalar(
         select(CounsellingSession.id).where(CounsellingSession.job_seeker_id == trainee.id)
     ):
@@ -176,7 +175,7 @@ def _sewing_version(institution: Institution) -> CourseVersion:
     if course is not None:
         return course.published_version
     code, title_id, title_en = SEWING_UNIT
-    unit = db.session.scalar(select(CompetencyUnit).where(CompetencyUnit.code == code))
+    unit = find(CompetencyUnit, code=code)
     unit = unit or CompetencyUnit(code=code, title_id=title_id, title_en=title_en)
     course = Course(institution_id=institution.id, code="JHT", status="published")
     version = CourseVersion(
@@ -195,14 +194,12 @@ def _sewing_version(institution: Institution) -> CourseVersion:
     return version
 
 
-def _alumni(report: Any) -> None:
-    from app.certificates.services.issuance import find_certificate, issue_certificate
-
+def _alumni(report: SeedReport) -> None:
     for email, name, slug, answers in ALUMNI:
-        institution = _institution(slug)
+        institution = find(Institution, slug=slug)
         if institution is None:
             continue
-        user = _user(email) or create_user(
+        user = find_user(email) or create_user(
             email=email, password=PASSWORD, full_name=name, roles=["trainee"]
         )
         version = (
@@ -232,13 +229,19 @@ def _alumni(report: Any) -> None:
             )
             db.session.add(enrollment)
             db.session.flush()
-        cert = find_certificate(enrollment) or issue_certificate(enrollment)
+        cert = find_certificate(enrollment)
+        if cert is None:
+            if enrollment.course.leads_to_competency:
+                make_competent(user, enrollment)
+            cert = issue_certificate(enrollment)
         for wave, status, months in answers:
             _answer(cert, user, version.course_id, wave, status, months)
     report.lines.append("Placement: 6 alumni with employment survey answers (dashboards)")
 
 
-def _answer(cert: Any, user: User, course_id: int, wave: int, status: str, months: int | None):
+def _answer(
+    cert: Certificate, user: User, course_id: int, wave: int, status: str, months: int | None
+) -> None:
     exists = db.session.scalar(
         select(EmploymentSurvey.id).where(
             EmploymentSurvey.certificate_id == cert.id, EmploymentSurvey.wave_months == wave

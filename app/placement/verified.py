@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from app.auth.models import User
 from app.certificates.models import Certificate
 from app.certificates.services.verification import certificate_status
 from app.courses.models import CourseVersion
@@ -45,7 +45,7 @@ class CertificateRef:
         return self.status == VALID
 
 
-def status_of(certificate: Any, now: datetime | None = None) -> str:
+def status_of(certificate: Certificate, now: datetime | None = None) -> str:
     """The certificates package's own live status: valid, revoked, suspended, superseded
     or expired."""
     return certificate_status(certificate, now)
@@ -67,7 +67,7 @@ def _ref(certificate: Certificate, course_id: int | None, now: datetime) -> Cert
     )
 
 
-def _refs(statement: Any) -> list[CertificateRef]:
+def _refs(statement: Select) -> list[CertificateRef]:
     now = utcnow()
     rows = db.session.execute(
         statement.add_columns(CourseVersion.course_id).join(
@@ -77,7 +77,7 @@ def _refs(statement: Any) -> list[CertificateRef]:
     return [_ref(certificate, course_id, now) for certificate, course_id in rows]
 
 
-def user_certificates(user: Any) -> list[CertificateRef]:
+def user_certificates(user: User) -> list[CertificateRef]:
     """All of a user's certificates, newest first, each with its live status."""
     return _refs(
         select(Certificate)
@@ -98,7 +98,7 @@ def certificate_live_status(certificate_id: int) -> str | None:
     return None if certificate is None else status_of(certificate)
 
 
-def verified_units(user: Any) -> dict[str, list[CertificateRef]]:
+def verified_units(user: User) -> dict[str, list[CertificateRef]]:
     """unit code -> the currently valid certificates of the user that certify it."""
     return units_by_user([user.id]).get(user.id, {})
 

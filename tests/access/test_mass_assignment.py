@@ -29,6 +29,14 @@ TAKEN_ON_PURPOSE = {
     ("POST", "/api/v1/placement/applications/{application_id}/status", "status"): "employer",
     ("POST", "/api/v1/placement/surveys/{token}", "status"): "the graduate's work status",
 }
+# Who sends the body where the admin may not call the endpoint at all (403 before the body
+# is read): a caller with the endpoint's role, so that the body is what gets refused.
+CALLER = {
+    ("POST", "/api/v1/placement/counselling"): "placement_officer",
+    ("PUT", "/api/v1/placement/profile"): "trainee",
+    ("POST", "/api/v1/placement/vacancies"): "employer",
+    ("POST", "/api/v1/placement/vacancies/{vacancy_id}/applications"): "trainee",
+}
 
 
 def _json_operations() -> list[tuple[str, str, set[str]]]:
@@ -75,7 +83,10 @@ def test_every_privileged_field_an_endpoint_takes_was_decided():
 def test_privileged_fields_are_refused(world, method, path, fields):
     sent = {name: value for name, value in PRIVILEGED.items() if name not in fields}
     response = world.app.test_client().open(
-        _url(world, path), method=method, json=sent, headers=world.headers("admin")
+        _url(world, path),
+        method=method,
+        json=sent,
+        headers=world.headers(CALLER.get((method, path), "admin")),
     )
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     details = json.dumps(response.get_json()["error"]["details"])

@@ -77,6 +77,26 @@ def test_wrong_password_and_unknown_email_answer_the_same(client, make_user):
     assert _envelope(a, 401, "unauthorized") == _envelope(b, 401, "unauthorized")
 
 
+def test_a_failed_token_request_is_audited_and_writes_no_token(app, client, make_user):
+    """The 401 keeps the failed-login audit entry (and only that: no token)."""
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEvent
+
+    user = make_user("trainee")
+    tokens = count_rows(app, ApiToken)
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": "salah sekali"}
+    )
+    _envelope(response, 401, "unauthorized")
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.login_failed")
+        ).all()
+        assert [event.actor_email for event in events] == [user.email]
+    assert count_rows(app, ApiToken) == tokens
+
+
 def test_malformed_json_is_400_and_writes_nothing(app, client):
     before = count_rows(app, ApiToken)
     response = client.post(

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app import mail
 from app.auth.models import User
 from app.extensions import db, limiter
-from app.placement import mail
 from tests.conftest import count_rows
 
 
@@ -83,3 +83,34 @@ def test_registration_is_rate_limited(app, client, outbox):
         app.config["REGISTER_RATE_LIMIT"] = "1000 per hour"
         with app.app_context():
             limiter.reset()
+
+
+def test_the_welcome_mail_waits_for_the_commit(app, outbox):
+    """Nothing is mailed for an account that is rolled back; the welcome leaves only once
+    the account is committed."""
+    from app.auth import services
+    from app.transactions import commit, rollback
+
+    with app.test_request_context():
+        services.register(
+            email="baru@contoh.id",
+            password="sepeda motor merah",
+            full_name="Rina Kurniasih",
+            role="trainee",
+            locale="id",
+        )
+        assert outbox == []
+        rollback()
+        assert outbox == []
+        assert db.session.scalar(select(User).where(User.email == "baru@contoh.id")) is None
+        services.register(
+            email="baru@contoh.id",
+            password="sepeda motor merah",
+            full_name="Rina Kurniasih",
+            role="trainee",
+            locale="id",
+        )
+        assert outbox == []
+        commit()
+    assert [m.to for m in outbox] == ["baru@contoh.id"]
+    assert outbox[0].subject == "Akun Kompeten Anda sudah siap"

@@ -46,8 +46,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with app.app_context():
         db.create_all()
         from app.seed import run
+        from app.transactions import transaction
 
-        app.config["SEED_REPORT"] = run()
+        with transaction():
+            app.config["SEED_REPORT"] = run()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.app = app

@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import mail
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.placement import mail, verified
+from app.placement import verified
 from app.placement.services import survey
 from tests.browser.conftest import log_in, screenshot
 

@@ -4,6 +4,7 @@ all-or-nothing CSV import."""
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -186,3 +187,54 @@ def test_an_empty_edit_form_is_a_clear_error(app, client_as, make_unit, make_ins
     assert response.status_code == 422
     with app.app_context():
         assert _db.session.get(CompetencyUnit, unit.id).title_id == "Judul lama"
+
+
+def test_unknown_unit_codes_answer_one_error_shape_in_courses_and_placement(
+    app, client, make_user, make_unit, token_for
+):
+    """The course API and the vacancy API refuse unknown unit codes alike: the unknown
+    codes under the field that named them, and nothing written."""
+    from app.courses.models import Course
+    from app.placement.models.employers import Company, Vacancy
+    from tests.conftest import count_rows
+
+    known = make_unit().code
+    instructor = make_user("instructor")
+    courses = count_rows(app, Course)
+    course = client.post(
+        "/api/v1/courses",
+        json={
+            "institution_id": instructor.institution_id,
+            "code": "JWD-U",
+            "title": "Junior Web Developer",
+            "sector": "tik",
+            "unit_codes": [known, "j.999999.999.99"],
+        },
+        headers=token_for(instructor),
+    )
+    assert course.status_code == 422, course.get_json()
+    assert course.get_json()["error"]["details"] == {"unit_codes": {"unknown": ["J.999999.999.99"]}}
+    assert count_rows(app, Course) == courses
+
+    employer = make_user("employer")
+    with app.app_context():
+        from app.extensions import db
+
+        db.session.add(Company(owner_id=employer.id, name="PT Uji"))
+        db.session.commit()
+    vacancies = count_rows(app, Vacancy)
+    vacancy = client.post(
+        "/api/v1/placement/vacancies",
+        json={
+            "title": "Web",
+            "closes_on": (date.today() + timedelta(days=30)).isoformat(),
+            "required_units": ["J.999999.999.99"],
+        },
+        headers=token_for(employer),
+    )
+    assert vacancy.status_code == 422, vacancy.get_json()
+    assert vacancy.get_json()["error"]["details"]["required_units"] == {
+        "unknown": ["J.999999.999.99"]
+    }
+    assert course.get_json()["error"]["message"] == vacancy.get_json()["error"]["message"]
+    assert count_rows(app, Vacancy) == vacancies

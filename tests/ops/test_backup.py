@@ -197,9 +197,11 @@ def test_restore_refuses_a_folder_that_is_not_a_backup(own_app, tmp_path):
 def test_a_certificate_issued_before_the_backup_verifies_after_restore(own_app, tmp_path):
     from app.certificates.models import Certificate
     from app.seed import run as seed
+    from app.transactions import transaction
 
     with own_app.app_context():
-        seed()  # the demo certificates, issued and signed
+        with transaction():
+            seed()  # the demo certificates, issued and signed
         issued = select(Certificate.code).where(Certificate.state == "issued")
         if _db.session.scalar(issued) is None:  # the seed may leave PDFs to a later job
             from app.certificates.services.issuance import retry_pending_pdfs

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from app import mail
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.courses.models import CompetencyUnit, Course, CourseVersion, CourseVersionUnit, Enrollment
@@ -20,7 +21,6 @@ from app.db import utcnow
 from app.extensions import db
 from app.i18n import local_today
 from app.institutions.models import Institution
-from app.placement import mail
 from app.placement.models.employers import Company, Vacancy, VacancyUnit
 from app.placement.models.profile import JobSeekerProfile
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.auth.models import User
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import local_today
 from app.placement.models.counselling import CounsellingSession, Recommendation
@@ -121,15 +122,25 @@ def test_caseload_shows_overdue_first_and_only_own_institution(app, world, make_
         assert not counselling.caseload(officer)[0].overdue
 
 
-def test_only_placement_officers_counsel(app, world, make_user):
+def test_only_placement_officers_of_an_institution_counsel(app, world, make_user, token_for):
+    """The handler refuses (403) before anything is read or written: an instructor, and a
+    placement officer who belongs to no institution, on the page and on the API."""
     instructor = make_user("instructor")
-    with app.test_request_context(), pytest.raises(Forbidden):
-        counselling.record_session(
-            db.session.merge(instructor),
-            db.session.merge(world["seeker"]),
-            readiness="ready",
-            route="work_now",
-        )
+    homeless = make_user("placement_officer")
+    with app.app_context():
+        db.session.get(User, homeless.id).institution_id = None
+        db.session.commit()
+    before = count_rows(app, CounsellingSession)
+    body = {"job_seeker_email": world["seeker"].email, "readiness": "ready", "route": "work_now"}
+    client = app.test_client()
+    for who in (instructor, homeless):
+        response = client.post("/api/v1/placement/counselling", json=body, headers=token_for(who))
+        assert response.status_code == 403, response.get_data(as_text=True)
+        assert response.get_json()["error"]["code"] == "forbidden"
+    caseload = client.get("/api/v1/placement/caseload", headers=token_for(homeless))
+    assert caseload.status_code == 403
+    assert caseload.get_json()["error"]["code"] == "forbidden"
+    assert count_rows(app, CounsellingSession) == before
 
 
 def test_web_form_suggests_then_saves(world, client_as):

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from app.placement import mail
+from app import mail
 from app.placement.charts import bar_chart
 
 
@@ -29,7 +29,7 @@ def test_memory_backend_keeps_an_outbox(app, outbox):
 
 def test_console_backend_logs(app, backend, caplog, outbox):
     backend("console")
-    with app.app_context(), caplog.at_level(logging.INFO, logger="app.placement.mail"):
+    with app.app_context(), caplog.at_level(logging.INFO, logger="app.mail"):
         mail.send("b@contoh.id", "Survei", "Tautan")
     assert "mail to b@contoh.id: Survei" in caplog.text
     assert outbox == []
@@ -57,7 +57,7 @@ def test_smtp_backend_sends_with_smtplib(app, backend, monkeypatch):
         def send_message(self, message):
             sent.append(("send", message["To"], message["Subject"], message.get_content()))
 
-    monkeypatch.setattr("app.placement.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr("app.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "MAIL_USERNAME", "kompeten")
     backend("smtp")
     with app.app_context():

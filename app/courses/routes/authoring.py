@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
 from app.auth.models import User, UserRole
-from app.auth.permissions import require_roles
 from app.courses import bp, permissions
 from app.courses.forms import (
     CourseForm,
@@ -31,13 +30,14 @@ from app.courses.routes.common import (
     button_action,
     editable_course,
     flash_error,
-    form_error,
 )
 from app.courses.services import attachments, authoring, packaging
 from app.courses.services.catalogue import load_version
 from app.errors import AppError
 from app.extensions import db
+from app.forms import form_error
 from app.institutions.models import Institution
+from app.security import require_roles
 
 
 def _institution_choices() -> list[SelectChoice]:

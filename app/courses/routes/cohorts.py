@@ -14,11 +14,12 @@ from app.auth.services import user_by_email
 from app.courses import bp, permissions
 from app.courses.forms import CohortForm, StaffEnrolForm, cohort_choices
 from app.courses.models import Cohort, Course, Enrollment
-from app.courses.routes.common import editable_course, flash_error, form_error
+from app.courses.routes.common import editable_course, flash_error
 from app.courses.services import enrolment, reports
 from app.courses.services.catalogue import version_by_number
 from app.errors import AppError, ValidationFailed
 from app.extensions import db
+from app.forms import form_error
 
 
 def _cohorts(course: Course) -> list[Cohort]:

@@ -9,7 +9,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.auth.forms import EmptyForm
 from app.courses.models import Course
@@ -37,19 +36,6 @@ def editable_course(course_id: int) -> Course:
     if not can_edit_course(current_user, course):
         abort(403)
     return course
-
-
-def form_error(form: FlaskForm, error: AppError) -> None:
-    """Put a service error on the form fields it names, or show it as a message. The caller
-    answers with an error status, so the request's transaction rolls back."""
-    placed = False
-    for name in error.details:
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, error.message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
 
 
 def flash_error(error: AppError) -> None:

@@ -16,12 +16,12 @@ from app.courses.routes.common import (
     button_action,
     editable_course,
     flash_error,
-    form_error,
     or_404,
 )
 from app.courses.services import attachments, outline
 from app.errors import AppError
 from app.extensions import db
+from app.forms import form_error
 
 
 @bp.route("/courses/<int:course_id>/modules", methods=["POST"])

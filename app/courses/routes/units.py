@@ -7,13 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import require_roles
 from app.courses import bp, permissions
 from app.courses.forms import FileImportForm, UnitForm, elements_to_text, text_to_elements
 from app.courses.permissions import can_edit_unit, can_maintain_units
-from app.courses.routes.common import form_error
 from app.courses.services import units
 from app.errors import AppError
+from app.forms import form_error
+from app.security import require_roles
 
 MAINTAINERS = ("instructor", "institution_admin", "admin")
 

@@ -86,7 +86,9 @@ def clean_version_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def units_for_codes(codes: Iterable[str]) -> list[CompetencyUnit]:
+def units_for_codes(codes: Iterable[str], field: str = "unit_codes") -> list[CompetencyUnit]:
+    """The units with these codes (trimmed, upper-cased, each once) in the given order. Any
+    unknown code is a 422 whose details name them under `field`: {field: {"unknown": [...]}}."""
     wanted = []
     for code in codes:
         code = code.strip().upper()
@@ -104,6 +106,6 @@ def units_for_codes(codes: Iterable[str]) -> list[CompetencyUnit]:
     if missing:
         raise ValidationFailed(
             _("Unknown competency units: %(codes)s", codes=", ".join(missing)),
-            details={"unit_codes": missing},
+            details={field: {"unknown": missing}},
         )
     return [found[code] for code in wanted]

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from flask import flash
-from flask_wtf import FlaskForm
+from functools import partial
 
-from app.errors import AppError
-from app.extensions import db
+from flask import url_for
+from werkzeug.routing import BuildError
 
-
-def form_error(form: FlaskForm, error: AppError) -> None:
-    """Roll back, then put a service's error on the form fields it names (or flash it)."""
-    db.session.rollback()
-    placed = False
-    for name in error.details:
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), error.message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
+from app.courses.vocab import sector_label
+from app.placement import vocab
 
 
 def template_labels() -> dict:
     """Label helpers for the placement templates."""
-    from functools import partial
-
-    from app.courses.vocab import sector_label
-    from app.placement import vocab
-
     return {
         "route_label": partial(vocab.label, vocab.ROUTE_LABELS),
         "readiness_label": partial(vocab.label, vocab.READINESS_LABELS),
@@ -60,9 +44,6 @@ def shown_value(value: object) -> str:
 
 def course_url(course_id: int) -> str | None:
     """The catalogue page of a course, if the courses feature serves one."""
-    from flask import url_for
-    from werkzeug.routing import BuildError
-
     try:
         return url_for("courses.course_page", course_id=course_id)
     except BuildError:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import EmptyForm
-from app.auth.permissions import require_roles
+from app.auth.models import User
 from app.errors import AppError, Forbidden
-from app.extensions import db
+from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CounsellingForm
 from app.placement.permissions import can_counsel
-from app.placement.routes.common import form_error
 from app.placement.services import counselling
 from app.placement.services.common import published_versions, split_codes
+from app.security import require_roles
 
 
-def _officer():
+def _officer() -> User:
     if not can_counsel(current_user):
         raise Forbidden(_("Only placement officers of an institution record counselling."))
     return current_user
@@ -27,7 +28,7 @@ def _officer():
 
 @bp.route("/caseload")
 @require_roles("placement_officer")
-def caseload():
+def caseload() -> ResponseReturnValue:
     rows = counselling.caseload(_officer())
     return render_template(
         "placement/caseload.html",
@@ -39,7 +40,7 @@ def caseload():
 
 @bp.route("/counselling/new", methods=["GET", "POST"])
 @require_roles("placement_officer")
-def new_session():
+def new_session() -> ResponseReturnValue:
     officer = _officer()
     form = CounsellingForm()
     versions = published_versions()
@@ -75,7 +76,6 @@ def new_session():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The counselling session has been recorded."), "success")
             return redirect(url_for("placement.session", session_id=session.id))
     status = 422 if request.method == "POST" else 200
@@ -86,17 +86,16 @@ def new_session():
 
 @bp.route("/counselling/<int:session_id>")
 @login_required
-def session(session_id: int):
+def session(session_id: int) -> ResponseReturnValue:
     found = counselling.get_session(current_user, session_id)
     return render_template("placement/session.html", session=found, done_form=EmptyForm())
 
 
 @bp.route("/counselling/<int:session_id>/follow-up", methods=["POST"])
 @require_roles("placement_officer")
-def follow_up_done(session_id: int):
+def follow_up_done(session_id: int) -> ResponseReturnValue:
     found = counselling.get_session(current_user, session_id)
     if EmptyForm().validate_on_submit():
         counselling.complete_follow_up(current_user, found)
-        db.session.commit()
         flash(_("The follow-up has been recorded."), "success")
     return redirect(url_for("placement.caseload"))

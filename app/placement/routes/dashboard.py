@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.permissions import require_roles
 from app.csvsafe import to_csv
 from app.placement import bp
 from app.placement.charts import bar_chart
 from app.placement.permissions import can_see_dashboard, dashboard_scope
 from app.placement.services import dashboard as figures
+from app.placement.services.dashboard import Dashboard
 from app.placement.services.survey import response_rates
+from app.security import require_roles
 
 COLUMNS = (
     "label",
@@ -26,7 +28,7 @@ COLUMNS = (
 )
 
 
-def _dashboard():
+def _dashboard() -> tuple[int | None, Dashboard]:
     if not can_see_dashboard(current_user):
         abort(403)
     scope = dashboard_scope(current_user)
@@ -35,7 +37,7 @@ def _dashboard():
 
 @bp.route("/dashboard")
 @require_roles("institution_admin", "admin")
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     scope, data = _dashboard()
     charts = {
         grouping: bar_chart(
@@ -55,7 +57,7 @@ def dashboard():
 
 @bp.route("/dashboard/<grouping>.csv")
 @require_roles("institution_admin", "admin")
-def dashboard_csv(grouping: str):
+def dashboard_csv(grouping: str) -> ResponseReturnValue:
     scope, data = _dashboard()
     if grouping == "response-rates":
         body = to_csv(

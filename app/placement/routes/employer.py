@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
-from app.auth.permissions import require_roles
-from app.errors import AppError
+from app.errors import AppError, Forbidden
 from app.extensions import db
+from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CompanyForm, StatusForm, VacancyForm
 from app.placement.models.employers import Company
-from app.placement.permissions import may_see_candidates
-from app.placement.routes.common import form_error
+from app.placement.permissions import (
+    can_post_vacancies,
+    can_verify_companies,
+    may_see_candidates,
+)
 from app.placement.services import applications, matches, vacancies
 from app.placement.services.common import split_codes
+from app.security import require_roles
 
 
 @bp.route("/employer")
 @require_roles("employer")
-def employer_home():
+def employer_home() -> ResponseReturnValue:
     company = vacancies.company_of(current_user)
     return render_template("placement/employer_home.html", company=company)
 
 
 @bp.route("/employer/company", methods=["GET", "POST"])
 @require_roles("employer")
-def company():
+def company() -> ResponseReturnValue:
     existing = vacancies.company_of(current_user)
     form = CompanyForm(obj=existing)
     if form.validate_on_submit():
@@ -43,7 +48,6 @@ def company():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The company profile has been saved."), "success")
             return redirect(url_for("placement.employer_home"))
     status = 422 if request.method == "POST" else 200
@@ -52,12 +56,16 @@ def company():
 
 @bp.route("/employer/vacancies/new", methods=["GET", "POST"])
 @require_roles("employer")
-def new_vacancy():
+def new_vacancy() -> ResponseReturnValue:
+    company = vacancies.company_of(current_user)
+    if request.method == "POST" and not can_post_vacancies(current_user, company):
+        raise Forbidden(_("Create your company profile before posting vacancies."))
     form = VacancyForm()
     if form.validate_on_submit():
         try:
             found = vacancies.create_vacancy(
                 current_user,
+                company,
                 **{
                     name: getattr(form, name).data
                     for name in (
@@ -78,7 +86,6 @@ def new_vacancy():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The vacancy has been posted."), "success")
             return redirect(url_for("placement.manage_vacancy", vacancy_id=found.id))
     status = 422 if request.method == "POST" else 200
@@ -87,7 +94,7 @@ def new_vacancy():
 
 @bp.route("/employer/vacancies/<int:vacancy_id>")
 @require_roles("employer", "admin")
-def manage_vacancy(vacancy_id: int):
+def manage_vacancy(vacancy_id: int) -> ResponseReturnValue:
     found = vacancies.get_own_vacancy(current_user, vacancy_id)
     if not may_see_candidates(current_user, found.company):
         return render_template("placement/manage_vacancy.html", vacancy=found, ranked=None)
@@ -108,24 +115,23 @@ def manage_vacancy(vacancy_id: int):
 
 @bp.route("/employer/applications/<int:application_id>/status", methods=["POST"])
 @require_roles("employer", "admin")
-def move_application(application_id: int):
+def move_application(application_id: int) -> ResponseReturnValue:
     application = applications.get_application(current_user, application_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            applications.move(current_user, application, form.status.data)
+            with db.session.begin_nested():  # a refused move is undone; the redirect commits
+                applications.move(current_user, application, form.status.data)
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The application has been updated."), "success")
     return redirect(url_for("placement.manage_vacancy", vacancy_id=application.vacancy_id))
 
 
 @bp.route("/admin/companies")
 @require_roles("admin")
-def companies():
+def companies() -> ResponseReturnValue:
     return render_template(
         "placement/companies.html", companies=vacancies.companies_to_verify(), form=EmptyForm()
     )
@@ -133,15 +139,16 @@ def companies():
 
 @bp.route("/admin/companies/<int:company_id>/verify", methods=["POST"])
 @require_roles("admin")
-def verify_company(company_id: int):
+def verify_company(company_id: int) -> ResponseReturnValue:
     found = db.session.get(Company, company_id) or abort(404)
+    if not can_verify_companies(current_user):
+        abort(403)
     if EmptyForm().validate_on_submit():
         try:
-            vacancies.verify_company(current_user, found)
+            with db.session.begin_nested():  # a refused verification is undone
+                vacancies.verify_company(current_user, found)
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The company has been verified."), "success")
     return redirect(url_for("placement.companies"))

@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.permissions import require_roles
-from app.errors import AppError
-from app.extensions import db
+from app.errors import AppError, Forbidden
+from app.forms import form_error
 from app.placement import bp
 from app.placement.forms import CandidateForm, ProgrammeForm, StageForm
-from app.placement.permissions import can_manage_overseas
-from app.placement.routes.common import form_error
+from app.placement.permissions import can_add_candidates, can_create_programme
 from app.placement.services import counselling, overseas
 from app.placement.services.common import published_versions
+from app.security import require_roles
 
 STAFF = ("placement_officer", "institution_admin", "admin")
 
 
 @bp.route("/overseas")
 @login_required
-def programmes():
+def programmes() -> ResponseReturnValue:
     return render_template("placement/programmes.html", programmes=overseas.programmes())
 
 
 @bp.route("/overseas/new", methods=["GET", "POST"])
 @require_roles(*STAFF)
-def new_programme():
+def new_programme() -> ResponseReturnValue:
+    if not can_create_programme(current_user):
+        raise Forbidden(_("Only placement officers and admins create programmes."))
     form = ProgrammeForm()
     form.course_ids.choices = [
         SelectChoice(v.course_id, f"{v.title} ({v.course.code})") for v in published_versions()
@@ -55,7 +57,6 @@ def new_programme():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             return redirect(url_for("placement.programme", programme_id=programme.id))
     status = 422 if request.method == "POST" else 200
     return render_template("placement/programme_form.html", form=form), status
@@ -63,9 +64,9 @@ def new_programme():
 
 @bp.route("/overseas/<int:programme_id>", methods=["GET", "POST"])
 @login_required
-def programme(programme_id: int):
+def programme(programme_id: int) -> ResponseReturnValue:
     found = overseas.get_programme(programme_id)
-    manager = can_manage_overseas(current_user, found) and current_user.institution_id
+    manager = can_add_candidates(current_user, found)
     form = CandidateForm() if manager else None
     if form is not None and form.validate_on_submit():
         try:
@@ -74,7 +75,6 @@ def programme(programme_id: int):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The candidate has been added."), "success")
             return redirect(url_for("placement.programme", programme_id=found.id))
     check = (
@@ -94,7 +94,7 @@ def programme(programme_id: int):
 
 @bp.route("/overseas/candidates/<int:candidate_id>", methods=["GET", "POST"])
 @login_required
-def candidate(candidate_id: int):
+def candidate(candidate_id: int) -> ResponseReturnValue:
     found = overseas.get_candidate(current_user, candidate_id)
     staff = current_user.id != found.user_id and current_user.has_any_role(*STAFF)
     form = StageForm() if staff else None
@@ -106,7 +106,7 @@ def candidate(candidate_id: int):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("The stage result has been recorded."), "success")
             return redirect(url_for("placement.candidate", candidate_id=found.id))
-    return render_template("placement/candidate.html", candidate=found, form=form)
+    status = 422 if form is not None and request.method == "POST" else 200
+    return render_template("placement/candidate.html", candidate=found, form=form), status

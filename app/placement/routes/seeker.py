@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.permissions import require_roles
+from app.auth.models import User
 from app.errors import AppError
-from app.extensions import db
+from app.forms import form_error
 from app.placement import bp, verified
 from app.placement.forms import ApplyForm, ProfileForm
-from app.placement.routes.common import form_error
 from app.placement.services import applications, counselling, matches, overseas, vacancies
 from app.placement.services.profile import profile_of, save_profile
 from app.placement.vocab import CERTIFICATE_LABELS, label
+from app.security import require_roles
 
 
 @bp.route("/")
 @require_roles("trainee")
-def home():
+def home() -> ResponseReturnValue:
     return render_template(
         "placement/home.html",
         profile=profile_of(current_user),
@@ -33,7 +34,7 @@ def home():
 
 @bp.route("/profile", methods=["GET", "POST"])
 @require_roles("trainee")
-def profile():
+def profile() -> ResponseReturnValue:
     existing = profile_of(current_user)
     form = ProfileForm(obj=existing)
     if request.method == "GET" and existing is not None:
@@ -63,7 +64,6 @@ def profile():
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("placement.home"))
     status = 422 if request.method == "POST" else 200
@@ -71,11 +71,11 @@ def profile():
 
 
 @bp.route("/vacancies")
-def vacancy_list():
+def vacancy_list() -> ResponseReturnValue:
     return render_template("placement/vacancies.html", vacancies=vacancies.public_vacancies())
 
 
-def _apply_form(user) -> ApplyForm:
+def _apply_form(user: User) -> ApplyForm:
     form = ApplyForm()
     form.certificate_ids.choices = [
         SelectChoice(r.id, f"{r.title} · {r.number} · {label(CERTIFICATE_LABELS, r.status)}")
@@ -85,7 +85,7 @@ def _apply_form(user) -> ApplyForm:
 
 
 @bp.route("/vacancies/<int:vacancy_id>", methods=["GET", "POST"])
-def vacancy(vacancy_id: int):
+def vacancy(vacancy_id: int) -> ResponseReturnValue:
     user = current_user if current_user.is_authenticated else None
     found = vacancies.get_public_vacancy(vacancy_id, user)
     form = mine = application = None
@@ -99,7 +99,6 @@ def vacancy(vacancy_id: int):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Your application has been sent."), "success")
             return redirect(url_for("placement.home"))
     status = 422 if request.method == "POST" else 200
@@ -110,7 +109,7 @@ def vacancy(vacancy_id: int):
 
 @bp.route("/matches")
 @require_roles("trainee")
-def my_matches():
+def my_matches() -> ResponseReturnValue:
     return render_template(
         "placement/matches.html",
         matches=matches.matches_for_seeker(current_user),

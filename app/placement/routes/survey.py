@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 
 from app.errors import AppError
-from app.extensions import db, limiter
+from app.extensions import limiter
+from app.forms import form_error
 from app.placement import survey_bp
 from app.placement.forms import SurveyForm
-from app.placement.routes.common import form_error
 from app.placement.services import survey as service
 
 
 @survey_bp.route("/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per minute")
-def answer(token: str):
+def answer(token: str) -> ResponseReturnValue:
     found = service.survey_for_token(token)  # 404 for a link that is not ours
     try:
         service.check_open(found)
@@ -35,7 +36,6 @@ def answer(token: str):
         except AppError as error:
             form_error(form, error)
         else:
-            db.session.commit()
             return render_template("placement/survey_thanks.html")
     status = 422 if request.method == "POST" else 200
     return render_template("placement/survey.html", form=form, survey=found), status

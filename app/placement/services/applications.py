@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.models import User
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import local_today
 from app.placement import verified
@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 def apply(
     user: User, vacancy: Vacancy, certificate_ids: list[int], cover_note: str | None = ""
 ) -> Application:
-    if not user.has_role("trainee"):
-        raise Forbidden(_("Only job seekers apply for vacancies."))
     if not vacancy.is_open(local_today()):
         raise NotFound(_("No such vacancy."))
     chosen = sorted(set(certificate_ids))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.courses.models import CompetencyUnit, Course, CourseVersion
-from app.errors import ValidationFailed
+from app.courses.models import Course, CourseVersion
 from app.extensions import db
 from app.placement.matching import CourseOffer
 
@@ -52,26 +50,6 @@ def split_codes(raw: str | Iterable[str] | None) -> list[str]:
         if code:
             seen[code] = None
     return list(seen)
-
-
-def resolve_units(codes: Iterable[str], field: str = "units") -> list[CompetencyUnit]:
-    """The units with these codes, in the given order; any unknown code is a 422."""
-    wanted = split_codes(list(codes))
-    if not wanted:
-        return []
-    found = {
-        unit.code: unit
-        for unit in db.session.scalars(
-            select(CompetencyUnit).where(CompetencyUnit.code.in_(wanted))
-        )
-    }
-    unknown = [code for code in wanted if code not in found]
-    if unknown:
-        raise ValidationFailed(
-            _("These competency unit codes are not known: %(codes)s", codes=", ".join(unknown)),
-            details={field: {"unknown": unknown}},
-        )
-    return [found[code] for code in wanted]
 
 
 def published_versions() -> list[CourseVersion]:

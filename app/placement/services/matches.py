@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.courses.models import CourseVersion
-from app.errors import Forbidden
 from app.extensions import db
 from app.placement import verified
 from app.placement.matching import (
@@ -28,7 +26,6 @@ from app.placement.models.profile import JobSeekerProfile
 from app.placement.permissions import (
     employer_may_see_identity,
     employer_may_see_seeker,
-    may_see_candidates,
 )
 from app.placement.services.common import course_offers
 from app.placement.services.vacancies import public_vacancies
@@ -101,8 +98,6 @@ def matches_for_vacancy(viewer: User, vacancy: Vacancy) -> list[CandidateMatch]:
     """Applicants, and job seekers who agreed to be matched, ranked and explained. Nobody
     else: an employer never sees a job seeker who neither applied nor consented, and an
     employer whose company is not verified sees no one."""
-    if not may_see_candidates(viewer, vacancy.company):
-        raise Forbidden(_("Candidates are shown once a platform admin has verified your company."))
     applications = {
         a.user_id: a
         for a in db.session.scalars(select(Application).where(Application.vacancy_id == vacancy.id))

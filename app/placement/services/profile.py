@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.errors import Forbidden, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.placement.models.profile import CONSENT_ITEMS, JobSeekerProfile
 from app.placement.services.common import COUNTRY_CODES
@@ -85,8 +85,6 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def save_profile(user: User, **fields: Any) -> JobSeekerProfile:
-    if not user.has_role("trainee"):
-        raise Forbidden(_("Only trainees keep a job seeker profile."))
     clean = _clean(fields)
     profile = profile_of(user)
     if profile is None:

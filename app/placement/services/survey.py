@@ -18,12 +18,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import mail
 from app.auth.models import User
 from app.courses.vocab import SECTORS
 from app.db import utcnow
 from app.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.extensions import db
-from app.placement import mail, verified
+from app.placement import verified
 from app.placement.models.survey import EMPLOYMENT_STATUSES, WAGE_BANDS, WORKING, EmploymentSurvey
 
 log = logging.getLogger(__name__)

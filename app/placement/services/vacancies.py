@@ -12,13 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
 from app.auth.models import User
+from app.courses.services.validation import units_for_codes
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import local_today
 from app.placement.models.employers import Company, Vacancy, VacancyUnit
-from app.placement.permissions import can_manage_company, can_verify_companies
-from app.placement.services.common import COUNTRY_CODES, resolve_units
+from app.placement.permissions import can_manage_company
+from app.placement.services.common import COUNTRY_CODES, split_codes
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ def _text(fields: dict[str, Any], name: str, limit: int, required: bool = False)
 
 
 def save_company(user: User, **fields: Any) -> Company:
-    if not user.has_role("employer"):
-        raise Forbidden(_("Only employers keep a company profile."))
     values = {
         "name": _text(fields, "name", 200, required=True),
         "sector": _text(fields, "sector", 40),
@@ -63,8 +62,6 @@ def save_company(user: User, **fields: Any) -> Company:
 
 
 def verify_company(admin: User, company: Company) -> Company:
-    if not can_verify_companies(admin):
-        raise Forbidden(_("Only platform admins verify companies."))
     if company.is_verified:
         raise Conflict(_("This company is already verified."))
     company.verified_at = utcnow()
@@ -82,11 +79,8 @@ def companies_to_verify() -> list[Company]:
     )
 
 
-def create_vacancy(user: User, **fields: Any) -> Vacancy:
+def create_vacancy(user: User, company: Company, **fields: Any) -> Vacancy:
     """Validate everything first (unknown unit codes are a 422), then write."""
-    company = company_of(user)
-    if company is None or not can_manage_company(user, company):
-        raise Forbidden(_("Create your company profile before posting vacancies."))
     errors: dict[str, Any] = {}
     title = _text(fields, "title", 200, required=True)
     openings = fields.get("openings")
@@ -103,8 +97,8 @@ def create_vacancy(user: User, **fields: Any) -> Vacancy:
         errors["country"] = ["invalid"]
     if errors:
         raise ValidationFailed(_("Some of the vacancy details are not valid."), details=errors)
-    required = resolve_units(fields.get("required_units") or [], "required_units")
-    preferred = resolve_units(fields.get("preferred_units") or [], "preferred_units")
+    required = units_for_codes(split_codes(fields.get("required_units")), "required_units")
+    preferred = units_for_codes(split_codes(fields.get("preferred_units")), "preferred_units")
     both = {u.code for u in required} & {u.code for u in preferred}
     if both:
         raise ValidationFailed(

@@ -12,7 +12,7 @@ from flask import current_app
 
 log = logging.getLogger(__name__)
 
-OUTBOX_KEY = "placement_mail_outbox"
+OUTBOX_KEY = "mail_outbox"
 
 
 @dataclass(frozen=True)
