@@ -40,7 +40,7 @@ class JsonParser(FlaskParser):
     ValueError, an integer of more than 4,300 digits (Python's bound on int from text), and
     runs out of stack on a body nested thousands deep. Both are the client's malformed body."""
 
-    def _raw_load_json(self, req: Request) -> Any:
+    def _raw_load_json(self, req: Request) -> object:
         try:
             return super()._raw_load_json(req)
         except RecursionError as exc:
