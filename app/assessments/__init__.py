@@ -1,8 +1,9 @@
 """Assessments: question banks, timed online exams graded on the server, and practical
 competency judgements by assessors.
 
-The web blueprint lives here; the JSON API in `api.py`. Importing the package registers the
-"assessments" completion requirement with the courses feature (see hooks.py).
+The web blueprint lives here; `app.assessments.routes` attaches its pages and `api.py` is the
+JSON API; the app factory imports both. Importing the package registers the "assessments"
+completion requirement with the courses feature (services/hooks.py) and the CLI command.
 """
 
 from flask import Blueprint
@@ -16,4 +17,5 @@ bp = Blueprint(
     cli_group=None,
 )
 
-from app.assessments import cli, hooks, index_routes, routes, staff_routes  # noqa: E402,F401
+from app.assessments import cli  # noqa: E402,F401
+from app.assessments.services import hooks  # noqa: E402,F401

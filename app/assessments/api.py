@@ -8,8 +8,6 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
-from app.assessments import attempts as attempt_services
-from app.assessments import banks, grading, practical, stats
 from app.assessments import permissions as perm
 from app.assessments.models import Answer
 from app.assessments.schemas import (
@@ -34,8 +32,10 @@ from app.assessments.schemas import (
     QuestionUpdateSchema,
     StatisticsSchema,
 )
-from app.assessments.uploads import read_upload
-from app.assessments.views import attempt_view
+from app.assessments.services import attempts as attempt_services
+from app.assessments.services import banks, grading, practical, stats
+from app.assessments.services.review import attempt_view
+from app.assessments.services.uploads import read_upload
 from app.auth.models import User
 from app.courses.models import Course, Enrollment
 from app.db import utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from app.assessments import bp
-from app.assessments.attempts import close_overdue_attempts
+from app.assessments.services.attempts import close_overdue_attempts
 from app.extensions import db
 
 

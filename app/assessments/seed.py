@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.assessments import attempts, practical
 from app.assessments.models import Assessment, AssessorAssignment, Question, QuestionBank
-from app.assessments.practical import JAKARTA
 from app.assessments.questions import registry
+from app.assessments.services import attempts, practical
+from app.assessments.services.practical import JAKARTA
 from app.auth.models import User
 from app.auth.services import create_user
 from app.courses.models import (
@@ -228,7 +228,7 @@ def _graduate(
         if lesson.id not in done:
             db.session.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id))
     db.session.flush()
-    from app.assessments.grading import passed
+    from app.assessments.services.grading import passed
 
     if not passed(theory, user.id):
         attempt, _created = attempts.start_attempt(user, theory)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.assessments import attempts as svc
 from app.assessments.models import Answer, Assessment, Attempt
+from app.assessments.services import attempts as svc
 from app.auth.models import User
 from app.courses.models import Enrollment
 from app.db import utcnow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.assessments import attempts, grading, stats
 from app.assessments.models import Answer, Assessment
+from app.assessments.services import attempts, grading, stats
 from app.auth.models import User
 from app.errors import ValidationFailed
 from app.extensions import db

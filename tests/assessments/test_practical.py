@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from app.assessments import attempts, practical
 from app.assessments.models import Assessment, Judgement
+from app.assessments.services import attempts, practical
 from app.auth.models import User
 from app.courses.models import Enrollment
 from app.errors import Conflict, Forbidden, ValidationFailed

@@ -33,8 +33,8 @@ def required_assessments(enrollment: Enrollment) -> list[Assessment]:
 
 def assessments_met(enrollment: Enrollment) -> tuple[bool, dict[str, Any]]:
     """Every required test passed, and every unit of every required practical judged K."""
-    from app.assessments.grading import passed
-    from app.assessments.practical import unit_status
+    from app.assessments.services.grading import passed
+    from app.assessments.services.practical import unit_status
 
     detail: dict[str, Any] = {}
     for assessment in required_assessments(enrollment):
@@ -102,8 +102,8 @@ def units_covered(version: CourseVersion) -> set[int]:
 def unit_results(enrollment: Enrollment) -> dict[str, UnitResult]:
     """Each unit's result: a passed required theory test gives K for its units; a
     practical's latest judgement (K or BK, by a named assessor) overrides it."""
-    from app.assessments.grading import passed
-    from app.assessments.practical import unit_status
+    from app.assessments.services.grading import passed
+    from app.assessments.services.practical import unit_status
 
     codes = {unit.id: unit.code for unit in enrollment.course_version.units}
     results: dict[str, UnitResult] = {}

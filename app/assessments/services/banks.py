@@ -13,8 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.assessments import permissions as perm
-from app.assessments import uploads
-from app.assessments.grading import regrade_question
 from app.assessments.importers import (
     ImportFormatError,
     ImportResult,
@@ -34,6 +32,8 @@ from app.assessments.models import (
     QuestionBank,
 )
 from app.assessments.questions import QuestionDefinitionError, UnknownQuestionTypeError, registry
+from app.assessments.services import uploads
+from app.assessments.services.grading import regrade_question
 from app.audit.services import record
 from app.auth.models import User
 from app.courses.models import Cohort, CompetencyUnit, Course, Module

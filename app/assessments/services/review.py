@@ -7,10 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.assessments.attempts import grace, item_tokens, questions_for_display, shown_answer
-from app.assessments.grading import review_allows
 from app.assessments.models import Attempt
 from app.assessments.questions import Grade, registry
+from app.assessments.services.attempts import (
+    grace,
+    item_tokens,
+    questions_for_display,
+    shown_answer,
+)
+from app.assessments.services.grading import review_allows
 
 
 def _learner_question(question: Any, answer: Any, attempt: Attempt, position: int) -> dict:

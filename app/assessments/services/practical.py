@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.assessments import permissions as perm
-from app.assessments.grading import passed
-from app.assessments.hooks import reevaluate
 from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
+from app.assessments.services.grading import passed
+from app.assessments.services.hooks import reevaluate
 from app.audit.services import record
 from app.courses.models import CompetencyUnit, Enrollment
 from app.db import utcnow

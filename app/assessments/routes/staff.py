@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.assessments import banks, bp, grading, practical, stats
+from app.assessments import bp
 from app.assessments import permissions as perm
 from app.assessments.forms import (
     BankForm,
@@ -22,7 +22,8 @@ from app.assessments.forms import (
     QuestionEditForm,
 )
 from app.assessments.models import Answer, Assessment, AssessorAssignment, Question, QuestionBank
-from app.assessments.uploads import read_upload
+from app.assessments.services import banks, grading, practical, stats
+from app.assessments.services.uploads import read_upload
 from app.courses.models import Course, Enrollment
 from app.errors import AppError
 from app.extensions import db

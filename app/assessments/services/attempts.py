@@ -27,10 +27,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.assessments import permissions as perm
-from app.assessments.grading import after_grading, grade_attempt, questions_of
 from app.assessments.models import Answer, Assessment, Attempt, Question, question_units
 from app.assessments.questions import AnswerError, registry
 from app.assessments.questions.values import item_token
+from app.assessments.services.grading import after_grading, grade_attempt, questions_of
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db

@@ -196,7 +196,7 @@ def passed(assessment: Assessment, user_id: int) -> bool:
 
 def after_grading(attempt: Attempt) -> None:
     """Let the courses feature re-evaluate completion of the trainee's enrolment."""
-    from app.assessments.hooks import reevaluate
+    from app.assessments.services.hooks import reevaluate
 
     reevaluate(attempt.user_id, attempt.assessment.course_id)
 

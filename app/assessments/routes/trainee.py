@@ -8,14 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.assessments import attempts as svc
-from app.assessments import bp, grading, practical
+from app.assessments import bp
 from app.assessments import permissions as perm
-from app.assessments.answer_form import answer_from_fields
 from app.assessments.forms import AppealForm
-from app.assessments.index_routes import assign_form
 from app.assessments.models import Assessment, AssessorAssignment, Attempt, Judgement, Question
-from app.assessments.views import attempt_view
+from app.assessments.routes.answer_form import answer_from_fields
+from app.assessments.routes.index import assign_form
+from app.assessments.services import attempts as svc
+from app.assessments.services import grading, practical
+from app.assessments.services.review import attempt_view
 from app.auth.forms import EmptyForm
 from app.db import utcnow
 from app.errors import AppError, NotFound

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app import nav
-from app.assessments import banks, bp
+from app.assessments import bp
 from app.assessments import permissions as perm
 from app.assessments.forms import (
     AssessmentForm,
@@ -20,6 +20,7 @@ from app.assessments.forms import (
     utc_to_jakarta,
 )
 from app.assessments.models import Assessment, QuestionBank
+from app.assessments.services import banks
 from app.auth.models import User, UserRole
 from app.courses.models import Cohort, Course, Enrollment
 from app.errors import AppError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.assessments.grading import outcome
-from app.assessments.hooks import required_assessments
-from app.assessments.practical import practical_summary, units_of
+from app.assessments.services.grading import outcome
+from app.assessments.services.hooks import required_assessments
+from app.assessments.services.practical import practical_summary, units_of
 from app.courses.models import Enrollment
 
 
