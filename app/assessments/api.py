@@ -80,7 +80,6 @@ class CourseAssessments(MethodView):
     def post(self, body: dict, course_id: int):
         """Create an assessment for a course."""
         assessment = banks.create_assessment(current_api_user(), _course(course_id), **body)
-        db.session.commit()
         return assessment
 
 
@@ -97,7 +96,6 @@ class Banks(MethodView):
     def post(self, body: dict, course_id: int):
         """Create a question bank for a course."""
         bank = banks.create_bank(current_api_user(), _course(course_id), body["name"])
-        db.session.commit()
         return bank
 
 
@@ -121,7 +119,6 @@ class BankQuestions(MethodView):
             body["name"],
             body["unit_ids"],
         )
-        db.session.commit()
         return question
 
 
@@ -146,7 +143,6 @@ class BankImport(MethodView):
             result = banks.parse_import(form["format"], data)
             return {"imported": 0, "dry_run": True, "question_ids": [], "errors": result.errors}
         stored, result = banks.import_questions(current_api_user(), bank, form["format"], data)
-        db.session.commit()
         return {
             "imported": len(stored),
             "dry_run": False,
@@ -173,7 +169,6 @@ class QuestionItem(MethodView):
             body["definition"],
             body["unit_ids"],
         )
-        db.session.commit()
         return question
 
 
@@ -202,7 +197,6 @@ class StartAttempt(MethodView):
         """Start an attempt (or get back the one in progress, with 200)."""
         assessment = _visible_assessment(assessment_id)
         attempt, created = attempt_services.start_attempt(current_api_user(), assessment)
-        db.session.commit()
         return attempt_view(attempt, utcnow()), 201 if created else 200
 
 
@@ -244,7 +238,6 @@ class Judgements(MethodView):
         judgement = practical.record_judgement(
             current_api_user(), assessment, enrollment, body.pop("unit_id"), **body
         )
-        db.session.commit()
         return judgement
 
 
@@ -267,7 +260,6 @@ class Assessors(MethodView):
         found = banks.assign_assessor(
             current_api_user(), assessment, assessor, body.get("cohort_id")
         )
-        db.session.commit()
         return found
 
 
@@ -283,7 +275,6 @@ class JudgementAppeal(MethodView):
     def post(self, body: dict, judgement_id: int):
         """Appeal a Belum Kompeten judgement; a different assessor reassesses."""
         entry = practical.appeal(current_api_user(), judgement_id, body["reason"])
-        db.session.commit()
         return entry
 
 
@@ -297,9 +288,7 @@ class AttemptItem(MethodView):
     def get(self, attempt_id: int):
         """The attempt with the server's clock, and its result as far as review allows."""
         attempt = attempt_services.get_attempt(current_api_user(), attempt_id)
-        if attempt_services.close_if_overdue(attempt, utcnow()):
-            db.session.commit()
-            db.session.refresh(attempt)
+        attempt_services.close_if_overdue(attempt, utcnow())
         return attempt_view(attempt, utcnow())
 
 
@@ -327,14 +316,9 @@ class AttemptAnswer(MethodView):
         (`applied: false`, with the stored `seq`); the same `seq` with a different value is
         refused with 409 `seq_conflict`, nothing written, and `details` give the stored `seq`
         and `value`: send the answer again with a higher `seq`."""
-        try:
-            answer, applied = attempt_services.save_answer(
-                current_api_user(), attempt_id, question_id, body["value"], body["seq"]
-            )
-        except attempt_services.AttemptClosed:
-            db.session.commit()
-            raise
-        db.session.commit()
+        answer, applied = attempt_services.save_answer(
+            current_api_user(), attempt_id, question_id, body["value"], body["seq"]
+        )
         return {
             "question_id": question_id,
             "seq": answer.seq,
@@ -353,7 +337,6 @@ class AttemptSubmit(MethodView):
     def post(self, attempt_id: int):
         """Submit and grade (a second submit changes nothing)."""
         attempt, _graded = attempt_services.submit_attempt(current_api_user(), attempt_id)
-        db.session.commit()
         return attempt_view(attempt, utcnow())
 
 
@@ -380,7 +363,6 @@ class AnswerGrade(MethodView):
         if not perm.can_grade(current_api_user(), answer.attempt.assessment.course):
             raise Forbidden(_("You may not grade this attempt."))
         grading.grade_manually(current_api_user(), answer, body["score"], body["feedback"])
-        db.session.commit()
         return {
             "question_id": question_id,
             "seq": answer.seq,

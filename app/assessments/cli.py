@@ -6,12 +6,12 @@ import click
 
 from app.assessments import bp
 from app.assessments.services.attempts import close_overdue_attempts
-from app.extensions import db
+from app.transactions import transaction
 
 
 @bp.cli.command("close-overdue-attempts")
 def close_overdue() -> None:
     """Close and grade every attempt past its deadline and grace period."""
-    closed = close_overdue_attempts()
-    db.session.commit()
+    with transaction():
+        closed = close_overdue_attempts()
     click.echo(f"closed {closed} overdue attempts")

@@ -110,11 +110,9 @@ def create(course_id: int):
         try:
             assessment = banks.create_assessment(current_user, course, **_settings(form))
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
             status = error.status
         else:
-            db.session.commit()
             flash(_("The assessment was created."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
     elif form.is_submitted():
@@ -134,11 +132,9 @@ def edit(assessment_id: int):
         try:
             banks.update_assessment(current_user, assessment, **_settings(form))
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
             status = error.status
         else:
-            db.session.commit()
             flash(_("The assessment settings were saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
     elif form.is_submitted():
@@ -182,16 +178,15 @@ def assign(assessment_id: int):
         flash(_("Choose an assessor."), "error")
     else:
         try:
-            banks.assign_assessor(
-                current_user,
-                assessment,
-                db.session.get(User, form.assessor_id.data),
-                form.cohort_id.data or None,
-            )
+            with db.session.begin_nested():
+                banks.assign_assessor(
+                    current_user,
+                    assessment,
+                    db.session.get(User, form.assessor_id.data),
+                    form.cohort_id.data or None,
+                )
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The assessor was assigned."), "success")
     return redirect(url_for("assessments.show", assessment_id=assessment.id))

@@ -60,11 +60,9 @@ def course_assessments(course_id: int):
         try:
             bank = banks.create_bank(current_user, course, form.name.data)
         except AppError as error:
-            db.session.rollback()
             form.name.errors = [*form.name.errors, error.message]
             status = error.status
         else:
-            db.session.commit()
             return redirect(url_for("assessments.bank", bank_id=bank.id))
     course_banks = db.session.scalars(
         select(QuestionBank).where(QuestionBank.course_id == course.id)
@@ -103,11 +101,9 @@ def edit_question(question_id: int):
             form.definition.errors = [_("This is not valid JSON.")]
             status = 422
         except AppError as error:
-            db.session.rollback()
             form.definition.errors = [error.message, *_flatten(error.details)]
             status = error.status
         else:
-            db.session.commit()
             flash(
                 _("The question was saved; %(n)s attempts were regraded.", n=len(regraded)),
                 "success",
@@ -153,14 +149,13 @@ def import_confirm(bank_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        stored, _result = banks.import_questions(
-            current_user, bank, form.format.data, form.content.data
-        )
+        with db.session.begin_nested():
+            stored, _result = banks.import_questions(
+                current_user, bank, form.format.data, form.content.data
+            )
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("assessments.bank", bank_id=bank.id))
-    db.session.commit()
     flash(_("%(n)s questions were imported.", n=len(stored)), "success")
     return redirect(url_for("assessments.bank", bank_id=bank.id))
 
@@ -188,12 +183,11 @@ def grade_answer(assessment_id: int, answer_id: int):
     try:
         if not form.validate_on_submit():
             raise AppError(_("Give a score of 0 or more."))
-        grading.grade_manually(current_user, answer, form.score.data, form.feedback.data)
+        with db.session.begin_nested():
+            grading.grade_manually(current_user, answer, form.score.data, form.feedback.data)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("The answer was graded."), "success")
     return redirect(url_for("assessments.grading_queue", assessment_id=assessment.id))
 
@@ -285,11 +279,9 @@ def judge(assessment_id: int, enrollment_id: int, unit_id: int):
                 place=form.place.data,
             )
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
             status = error.status
         else:
-            db.session.commit()
             flash(_("The judgement was recorded."), "success")
             return redirect(url_for("assessments.practical_list", assessment_id=assessment.id))
     elif form.is_submitted():

@@ -74,12 +74,11 @@ def start(assessment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt, _created = svc.start_attempt(current_user, assessment)
+        with db.session.begin_nested():
+            attempt, _created = svc.start_attempt(current_user, assessment)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
-    db.session.commit()
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
 
 
@@ -123,7 +122,6 @@ def _save_from_form(attempt: Attempt) -> list[str]:
 def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if svc.close_if_overdue(attempt, utcnow()):
-        db.session.commit()
         flash(svc.time_up_message(), "info")
     if not attempt.in_progress:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
@@ -132,17 +130,14 @@ def attempt(attempt_id: int):
         try:
             errors = _save_from_form(attempt)
         except svc.AttemptClosed as closed:
-            db.session.commit()
             flash(closed.message, "error")
             return redirect(url_for("assessments.result", attempt_id=attempt.id))
         for message in errors:
             flash(message, "error")
         if request.form.get("action") == "submit" and not errors:
             svc.submit_attempt(current_user, attempt.id)
-            db.session.commit()
             flash(_("Your answers were submitted."), "success")
             return redirect(url_for("assessments.result", attempt_id=attempt.id))
-        db.session.commit()
         if not errors:
             flash(_("Your answers were saved."), "success")
         anchor = request.form.get("action", "")
@@ -177,14 +172,9 @@ def save(attempt_id: int):
         values = fields.get(name, [])
         return [str(v) for v in values] if isinstance(values, list) else [str(values)]
 
-    try:
-        answer, applied = svc.save_answer(
-            current_user, attempt.id, question_id, answer_from_fields(question, get), seq
-        )
-    except svc.AttemptClosed:
-        db.session.commit()
-        raise
-    db.session.commit()
+    answer, applied = svc.save_answer(
+        current_user, attempt.id, question_id, answer_from_fields(question, get), seq
+    )
     return jsonify(
         {
             "question_id": question_id,
@@ -218,13 +208,12 @@ def appeal(judgement_id: int):
     try:
         if not form.validate_on_submit():
             raise AppError(_("Say why you appeal."))
-        practical.appeal(current_user, judgement_id, form.reason.data)
+        with db.session.begin_nested():
+            practical.appeal(current_user, judgement_id, form.reason.data)
     except NotFound:
         abort(404)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
-    db.session.commit()
     flash(_("Your appeal was sent. A different assessor will reassess this unit."), "success")
     return redirect(back)

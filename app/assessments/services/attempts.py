@@ -39,10 +39,11 @@ log = logging.getLogger(__name__)
 
 
 class AttemptClosed(Conflict):
-    """The time is up: the attempt was closed and graded with what had been saved. The
-    caller commits that close before it answers with this error."""
+    """The time is up: the attempt was closed and graded with what had been saved. That
+    close is kept although the request answers with this error."""
 
     code = "time_up"
+    keeps_changes = True
 
 
 def time_up_message() -> str:
