@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.assessments.models import Assessment, AssessorAssignment, Question, QuestionBank
 from app.assessments.questions import registry
-from app.assessments.services import attempts, practical
+from app.assessments.services import attempts, practical, results
 from app.assessments.services.practical import JAKARTA
 from app.auth.models import User
 from app.auth.services import create_user
@@ -228,9 +228,7 @@ def _graduate(
         if lesson.id not in done:
             db.session.add(LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id))
     db.session.flush()
-    from app.assessments.services.grading import passed
-
-    if not passed(theory, user.id):
+    if not results.passed(theory, user.id):
         attempt, _created = attempts.start_attempt(user, theory)
         answers = {name: answer for _t, name, _d, answer in QUESTIONS}
         for question, _saved in attempts.questions_for_display(attempt):
@@ -238,7 +236,7 @@ def _graduate(
             attempts.save_answer(user, attempt.id, question.id, shown, 1)
         attempts.submit_attempt(user, attempt.id)
     assessor = _user(ASSESSOR)
-    for code, judgement in practical.unit_status(practical_test, enrollment).items():
+    for code, judgement in results.unit_status(practical_test, enrollment).items():
         if judgement is None or judgement.result != "K":
             unit = db.session.scalar(select(CompetencyUnit).where(CompetencyUnit.code == code))
             practical.record_judgement(

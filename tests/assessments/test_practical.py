@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.assessments.models import Assessment, Judgement
-from app.assessments.services import attempts, practical
+from app.assessments.services import attempts, practical, results
 from app.auth.models import User
 from app.courses.models import Enrollment
 from app.errors import Conflict, Forbidden, ValidationFailed
@@ -129,7 +129,7 @@ def test_course_completes_when_theory_passed_and_every_unit_k(ctx, world):
             )
         db.session.refresh(enrollment)
         assert enrollment.status == "completed" and sent == [enrollment.id]
-        summary = practical.practical_summary(enrollment)
+        summary = results.practical_summary(enrollment)
         assert summary[world.unit_codes[0]] == {
             "result": "K",
             "assessor": "Dewi Asesor",

@@ -22,7 +22,7 @@ from app.assessments.forms import (
     QuestionEditForm,
 )
 from app.assessments.models import Answer, Assessment, AssessorAssignment, Question, QuestionBank
-from app.assessments.services import banks, grading, practical, stats
+from app.assessments.services import banks, grading, practical, results, stats
 from app.assessments.services.uploads import read_upload
 from app.courses.models import Course, Enrollment
 from app.errors import AppError
@@ -242,7 +242,7 @@ def _assessable(assessment: Assessment) -> list[Enrollment]:
 @login_required
 def practical_list(assessment_id: int):
     assessment = _assessment(assessment_id, lambda a: perm.can_assess(current_user, a))
-    rows = [(e, practical.unit_status(assessment, e)) for e in _assessable(assessment)]
+    rows = [(e, results.unit_status(assessment, e)) for e in _assessable(assessment)]
     return render_template(
         "assessments/practical.html",
         assessment=assessment,
@@ -261,7 +261,7 @@ def judge(assessment_id: int, enrollment_id: int, unit_id: int):
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or not perm.can_assess(current_user, assessment, enrollment):
         abort(404)
-    unit = next((u for u in practical.units_of(enrollment) if u.id == unit_id), None)
+    unit = next((u for u in results.units_of(enrollment) if u.id == unit_id), None)
     if unit is None:
         abort(404)
     form = JudgementForm()

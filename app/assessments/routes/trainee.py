@@ -15,7 +15,7 @@ from app.assessments.models import Assessment, AssessorAssignment, Attempt, Judg
 from app.assessments.routes.answer_form import answer_from_fields
 from app.assessments.routes.index import assign_form
 from app.assessments.services import attempts as svc
-from app.assessments.services import grading, practical
+from app.assessments.services import practical, results
 from app.assessments.services.review import attempt_view
 from app.auth.forms import EmptyForm
 from app.db import utcnow
@@ -57,11 +57,11 @@ def show(assessment_id: int):
         ).all()
     if enrollment is not None and not assessment.is_practical:
         context["attempts"] = svc.attempts_of(assessment, current_user.id)
-        context["counted"] = grading.outcome(assessment, current_user.id)
+        context["counted"] = results.outcome(assessment, current_user.id)
         context["can_take"] = perm.can_take(current_user, assessment)
     if enrollment is not None and assessment.is_practical:
-        context["units"] = practical.unit_status(assessment, enrollment)
-        context["prerequisite_met"] = assessment.requires is None or grading.passed(
+        context["units"] = results.unit_status(assessment, enrollment)
+        context["prerequisite_met"] = assessment.requires is None or results.passed(
             assessment.requires, current_user.id
         )
     return render_template("assessments/show.html", **context)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.assessments.models import Answer, Assessment, Attempt, Question
 from app.assessments.questions import GradingError, QuestionError, registry
+from app.assessments.services.results import reevaluate
 from app.audit.services import record
 from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
@@ -169,35 +170,8 @@ def regrade_question(actor: Any, question: Question, before: dict[str, Any]) -> 
     return affected
 
 
-def outcome(assessment: Assessment, user_id: int) -> Attempt | None:
-    """The attempt that counts: the highest or the last submitted one."""
-    attempts = list(
-        db.session.scalars(
-            select(Attempt)
-            .where(
-                Attempt.assessment_id == assessment.id,
-                Attempt.user_id == user_id,
-                Attempt.status == "submitted",
-            )
-            .order_by(Attempt.number)
-        )
-    )
-    if not attempts:
-        return None
-    if assessment.grading_method == "last":
-        return attempts[-1]
-    return max(attempts, key=lambda a: (a.percent or 0.0, a.number))
-
-
-def passed(assessment: Assessment, user_id: int) -> bool:
-    counted = outcome(assessment, user_id)
-    return counted is not None and counted.passed is True
-
-
 def after_grading(attempt: Attempt) -> None:
     """Let the courses feature re-evaluate completion of the trainee's enrolment."""
-    from app.assessments.services.hooks import reevaluate
-
     reevaluate(attempt.user_id, attempt.assessment.course_id)
 
 

@@ -15,10 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.assessments import permissions as perm
 from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
-from app.assessments.services.grading import passed
-from app.assessments.services.hooks import reevaluate
+from app.assessments.services.results import passed, reevaluate, units_of
 from app.audit.services import record
-from app.courses.models import CompetencyUnit, Enrollment
+from app.courses.models import Enrollment
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -26,10 +25,6 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def units_of(enrollment: Enrollment) -> list[CompetencyUnit]:
-    return list(enrollment.course_version.units)
 
 
 def history(assessment: Assessment, enrollment: Enrollment, unit_id: int) -> list[Judgement]:
@@ -44,18 +39,6 @@ def history(assessment: Assessment, enrollment: Enrollment, unit_id: int) -> lis
             .order_by(Judgement.round)
         )
     )
-
-
-def unit_status(assessment: Assessment, enrollment: Enrollment) -> dict[str, Judgement | None]:
-    """The latest judgement of each unit of the enrolment's version (None: not yet)."""
-    latest: dict[int, Judgement] = {}
-    for judgement in db.session.scalars(
-        select(Judgement)
-        .where(Judgement.assessment_id == assessment.id, Judgement.enrollment_id == enrollment.id)
-        .order_by(Judgement.round)
-    ):
-        latest[judgement.unit_id] = judgement
-    return {unit.code: latest.get(unit.id) for unit in units_of(enrollment)}
 
 
 def _clean(result: str, evidence: str, judged_on: Any, place: str) -> dict[str, Any]:
@@ -181,23 +164,3 @@ def open_appeals(assessment: Assessment) -> list[Appeal]:
             .order_by(Appeal.created_at)
         )
     )
-
-
-def practical_summary(enrollment: Enrollment) -> dict[str, dict[str, Any]]:
-    """{unit_code: {"result": "K"|"BK", "assessor": name, "date": date}} from the latest
-    judgement of each unit across the course's practical assessments (for certificates)."""
-    summary: dict[str, dict[str, Any]] = {}
-    practicals = db.session.scalars(
-        select(Assessment).where(
-            Assessment.course_id == enrollment.course_id, Assessment.kind == "practical"
-        )
-    )
-    for assessment in practicals:
-        for code, judgement in unit_status(assessment, enrollment).items():
-            if judgement is not None:
-                summary[code] = {
-                    "result": judgement.result,
-                    "assessor": judgement.assessor.full_name,
-                    "date": judgement.judged_on,
-                }
-    return summary
