@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from app.assessments.models import Assessment, AssessorAssignment, Attempt
+from app.assessments.models import Assessment, AssessorAssignment, Attempt, Judgement
 from app.courses.models import Course, Enrollment
+from app.errors import Forbidden
 from app.extensions import db
 
 STAFF = ("instructor", "institution_admin")
+# The roles that can author somewhere: the JSON API refuses every other role before it reads
+# a body.
+AUTHORS = (*STAFF, "admin")
 
 
 def _known(user: Any) -> bool:
@@ -30,6 +35,12 @@ def can_author(user: Any, course: Course) -> bool:
     if not _known(user):
         return False
     return user.is_admin or (user.has_any_role(*STAFF) and _same_institution(user, course))
+
+
+def ensure_can_author(user: Any, course: Course) -> None:
+    """403 unless the user may author the course's assessments (for the JSON API)."""
+    if not can_author(user, course):
+        raise Forbidden(_("You may not edit the assessments of this course."))
 
 
 def can_grade(user: Any, course: Course) -> bool:
@@ -91,9 +102,18 @@ def can_assess(user: Any, assessment: Assessment, enrollment: Enrollment | None 
     return db.session.scalar(query.limit(1)) is not None
 
 
+def can_judge(user: Any, assessment: Assessment, enrollment: Enrollment) -> bool:
+    """Record a judgement: an assessor of this practical for the enrolment, in its course."""
+    return enrollment.course_id == assessment.course_id and can_assess(user, assessment, enrollment)
+
+
 def can_assign_assessors(user: Any, assessment: Assessment) -> bool:
     return can_author(user, assessment.course)
 
 
-def can_appeal(user: Any, enrollment: Enrollment) -> bool:
-    return _known(user) and enrollment.user_id == user.id
+def can_appeal(user: Any, judgement: Judgement) -> bool:
+    """Only the trainee judged may appeal; to anyone else the judgement is not found."""
+    if not _known(user):
+        return False
+    enrollment = db.session.get(Enrollment, judgement.enrollment_id)
+    return enrollment is not None and enrollment.user_id == user.id

@@ -25,7 +25,7 @@ from app.assessments.models import Answer, Assessment, AssessorAssignment, Quest
 from app.assessments.services import banks, grading, practical, results, stats
 from app.assessments.services.uploads import read_upload
 from app.courses.models import Course, Enrollment
-from app.errors import AppError
+from app.errors import AppError, Forbidden
 from app.extensions import db
 
 
@@ -268,6 +268,8 @@ def judge(assessment_id: int, enrollment_id: int, unit_id: int):
     status = 200
     if form.validate_on_submit():
         try:
+            if not perm.can_judge(current_user, assessment, enrollment):
+                raise Forbidden(_("You are not an assessor of this trainee's practical."))
             practical.record_judgement(
                 current_user,
                 assessment,

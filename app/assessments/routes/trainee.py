@@ -73,6 +73,9 @@ def start(assessment_id: int):
     assessment = _assessment_for(current_user, assessment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if not perm.can_take(current_user, assessment):
+        flash(_("You may not take this assessment."), "error")
+        return redirect(url_for("assessments.show", assessment_id=assessment.id))
     try:
         with db.session.begin_nested():
             attempt, _created = svc.start_attempt(current_user, assessment)
@@ -201,7 +204,7 @@ def result(attempt_id: int):
 @login_required
 def appeal(judgement_id: int):
     judgement = db.session.get(Judgement, judgement_id)
-    if judgement is None:
+    if judgement is None or not perm.can_appeal(current_user, judgement):
         abort(404)
     back = url_for("assessments.show", assessment_id=judgement.assessment_id)
     form = AppealForm()
@@ -209,9 +212,7 @@ def appeal(judgement_id: int):
         if not form.validate_on_submit():
             raise AppError(_("Say why you appeal."))
         with db.session.begin_nested():
-            practical.appeal(current_user, judgement_id, form.reason.data)
-    except NotFound:
-        abort(404)
+            practical.appeal(current_user, judgement, form.reason.data)
     except AppError as error:
         flash(error.message, "error")
         return redirect(back)

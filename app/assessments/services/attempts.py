@@ -32,7 +32,7 @@ from app.assessments.questions import AnswerError, registry
 from app.assessments.questions.values import item_token
 from app.assessments.services.grading import after_grading, grade_attempt, questions_of
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -116,9 +116,8 @@ def _in_progress(assessment: Assessment, user_id: int) -> Attempt | None:
 
 
 def start_attempt(user: Any, assessment: Assessment) -> tuple[Attempt, bool]:
-    """Start an attempt, or return the one in progress. -> (attempt, created)."""
-    if not perm.can_take(user, assessment):
-        raise Forbidden(_("You may not take this assessment."))
+    """Start an attempt, or return the one in progress. -> (attempt, created). The caller
+    has checked `permissions.can_take`."""
     now = utcnow()
     current = _in_progress(assessment, user.id)
     if current is not None and not close_if_overdue(current, now):

@@ -13,13 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.assessments import permissions as perm
 from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
 from app.assessments.services.results import passed, reevaluate, units_of
 from app.audit.services import record
 from app.courses.models import Enrollment
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -75,11 +74,7 @@ def record_judgement(
     place: str,
 ) -> Judgement:
     """Record a unit's first judgement, or a reassessment after a BK (by a different
-    assessor when the BK was appealed)."""
-    if enrollment.course_id != assessment.course_id or not perm.can_assess(
-        assessor, assessment, enrollment
-    ):
-        raise Forbidden(_("You are not an assessor of this trainee's practical."))
+    assessor when the BK was appealed). The caller has checked `permissions.can_judge`."""
     if unit_id not in {unit.id for unit in units_of(enrollment)}:
         raise ValidationFailed(
             _("That unit is not part of this course."), details={"unit_id": [unit_id]}
@@ -135,11 +130,8 @@ def record_judgement(
     return judgement
 
 
-def appeal(user: Any, judgement_id: int, reason: str) -> Appeal:
-    judgement = db.session.get(Judgement, judgement_id)
-    enrollment = judgement and db.session.get(Enrollment, judgement.enrollment_id)
-    if judgement is None or not perm.can_appeal(user, enrollment):
-        raise NotFound(_("That judgement was not found."))
+def appeal(user: Any, judgement: Judgement, reason: str) -> Appeal:
+    """Appeal a BK judgement; the caller has checked `permissions.can_appeal`."""
     if judgement.result != "BK":
         raise Conflict(_("Only a Belum Kompeten judgement can be appealed."), code="not_bk")
     if db.session.scalar(select(Judgement.id).where(Judgement.supersedes_id == judgement.id)):
