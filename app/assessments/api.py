@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -9,7 +11,15 @@ from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
 from app.assessments import permissions as perm
-from app.assessments.models import Answer, Judgement
+from app.assessments.models import (
+    Answer,
+    Appeal,
+    Assessment,
+    AssessorAssignment,
+    Judgement,
+    Question,
+    QuestionBank,
+)
 from app.assessments.schemas import (
     AnswerInSchema,
     AnswerSavedSchema,
@@ -57,7 +67,7 @@ def _course(course_id: int) -> Course:
     return course
 
 
-def _visible_assessment(assessment_id: int):
+def _visible_assessment(assessment_id: int) -> Assessment:
     assessment = banks.get_assessment(assessment_id)
     user = current_api_user()
     if perm.can_view_results(user, assessment.course):
@@ -77,7 +87,7 @@ class CourseAssessments(MethodView):
     @blp.alt_response(403, description="Not an author of this course")
     @blp.alt_response(404, description="No such course")
     @blp.alt_response(422, description="Invalid settings")
-    def post(self, body: dict, course_id: int):
+    def post(self, body: dict, course_id: int) -> Assessment:
         """Create an assessment for a course."""
         course = _course(course_id)
         perm.ensure_can_author(current_api_user(), course)
@@ -95,7 +105,7 @@ class Banks(MethodView):
     @blp.alt_response(403, description="Not an author of this course")
     @blp.alt_response(409, description="The course already has a bank with that name")
     @blp.alt_response(422, description="Invalid name")
-    def post(self, body: dict, course_id: int):
+    def post(self, body: dict, course_id: int) -> QuestionBank:
         """Create a question bank for a course."""
         course = _course(course_id)
         perm.ensure_can_author(current_api_user(), course)
@@ -113,7 +123,7 @@ class BankQuestions(MethodView):
     @blp.alt_response(403, description="Not an author of this course")
     @blp.alt_response(404, description="No such bank")
     @blp.alt_response(422, description="Invalid question, with every problem by field")
-    def post(self, body: dict, bank_id: int):
+    def post(self, body: dict, bank_id: int) -> Question:
         """Add a question (any registered type) to a bank."""
         bank = banks.get_bank(bank_id)
         perm.ensure_can_author(current_api_user(), bank.course)
@@ -140,7 +150,7 @@ class BankImport(MethodView):
     @blp.alt_response(
         422, description="Unreadable file, more questions than one import may take, or none"
     )
-    def post(self, form: dict, bank_id: int):
+    def post(self, form: dict, bank_id: int) -> dict[str, Any]:
         """Import GIFT or Moodle XML (multipart field `file`). With dry_run nothing is stored."""
         bank = banks.get_bank(bank_id)
         perm.ensure_can_author(current_api_user(), bank.course)
@@ -167,7 +177,7 @@ class QuestionItem(MethodView):
     @blp.alt_response(403, description="Not an author of this course")
     @blp.alt_response(404, description="No such question")
     @blp.alt_response(422, description="Invalid question")
-    def put(self, body: dict, question_id: int):
+    def put(self, body: dict, question_id: int) -> Question:
         """Correct a question; every submitted attempt with it is regraded and audited."""
         question = banks.get_question(question_id)
         perm.ensure_can_author(current_api_user(), question.bank.course)
@@ -187,7 +197,7 @@ class AssessmentItem(MethodView):
     @blp.response(200, AssessmentSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such assessment that you may see")
-    def get(self, assessment_id: int):
+    def get(self, assessment_id: int) -> Assessment:
         """An assessment's settings."""
         return _visible_assessment(assessment_id)
 
@@ -201,7 +211,7 @@ class StartAttempt(MethodView):
     @blp.alt_response(403, description="Not enrolled as a trainee")
     @blp.alt_response(404, description="No such assessment")
     @blp.alt_response(409, description="Not open, closed, or no attempts left")
-    def post(self, assessment_id: int):
+    def post(self, assessment_id: int) -> tuple[dict[str, Any], int]:
         """Start an attempt (or get back the one in progress, with 200)."""
         assessment = _visible_assessment(assessment_id)
         if not perm.can_take(current_api_user(), assessment):
@@ -217,7 +227,7 @@ class Statistics(MethodView):
     @blp.response(200, StatisticsSchema)
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such assessment that you may see")
-    def get(self, assessment_id: int):
+    def get(self, assessment_id: int) -> dict[str, Any]:
         """Item statistics (facility, discrimination) and per-unit pass rates."""
         assessment = banks.get_assessment(assessment_id)
         if not perm.can_view_results(current_api_user(), assessment.course):
@@ -239,7 +249,7 @@ class Judgements(MethodView):
     @blp.alt_response(404, description="No such assessment or enrolment")
     @blp.alt_response(409, description="Already K, prerequisite missing, or same assessor")
     @blp.alt_response(422, description="Incomplete judgement")
-    def post(self, body: dict, assessment_id: int):
+    def post(self, body: dict, assessment_id: int) -> Judgement:
         """Record K or BK for one unit of one enrolment."""
         assessment = banks.get_assessment(assessment_id)
         enrollment = db.session.get(Enrollment, body.pop("enrollment_id"))
@@ -263,7 +273,7 @@ class Assessors(MethodView):
     @blp.alt_response(403, description="Not an author of this course")
     @blp.alt_response(404, description="No such assessment or assessor")
     @blp.alt_response(422, description="Not an assessor of this institution")
-    def post(self, body: dict, assessment_id: int):
+    def post(self, body: dict, assessment_id: int) -> AssessorAssignment:
         """Assign an assessor to a practical, for one cohort or (no cohort) the whole course."""
         assessment = banks.get_assessment(assessment_id)
         assessor = db.session.get(User, body["assessor_id"])
@@ -285,7 +295,7 @@ class JudgementAppeal(MethodView):
     @blp.alt_response(401, description="No valid token")
     @blp.alt_response(404, description="No such judgement of yours")
     @blp.alt_response(409, description="Not a BK, or already appealed")
-    def post(self, body: dict, judgement_id: int):
+    def post(self, body: dict, judgement_id: int) -> Appeal:
         """Appeal a Belum Kompeten judgement; a different assessor reassesses."""
         judgement = db.session.get(Judgement, judgement_id)
         if judgement is None or not perm.can_appeal(current_api_user(), judgement):
@@ -301,7 +311,7 @@ class AttemptItem(MethodView):
     @attempts_blp.response(200, AttemptSchema)
     @attempts_blp.alt_response(401, description="No valid token")
     @attempts_blp.alt_response(404, description="No such attempt of yours")
-    def get(self, attempt_id: int):
+    def get(self, attempt_id: int) -> dict[str, Any]:
         """The attempt with the server's clock, and its result as far as review allows."""
         attempt = attempt_services.get_attempt(current_api_user(), attempt_id)
         attempt_services.close_if_overdue(attempt, utcnow())
@@ -324,7 +334,7 @@ class AttemptAnswer(MethodView):
     @attempts_blp.alt_response(
         422, description="Not a question of the attempt, or wrong answer type"
     )
-    def put(self, body: dict, attempt_id: int, question_id: int):
+    def put(self, body: dict, attempt_id: int, question_id: int) -> dict[str, Any]:
         """Save one answer idempotently.
 
         A newer `seq` replaces the stored answer (`applied: true`); the same `seq` with the
@@ -350,7 +360,7 @@ class AttemptSubmit(MethodView):
     @attempts_blp.response(200, AttemptSchema)
     @attempts_blp.alt_response(401, description="No valid token")
     @attempts_blp.alt_response(404, description="No such attempt of yours")
-    def post(self, attempt_id: int):
+    def post(self, attempt_id: int) -> dict[str, Any]:
         """Submit and grade (a second submit changes nothing)."""
         attempt, _graded = attempt_services.submit_attempt(current_api_user(), attempt_id)
         return attempt_view(attempt, utcnow())
@@ -367,7 +377,7 @@ class AnswerGrade(MethodView):
     @attempts_blp.alt_response(404, description="No such answer")
     @attempts_blp.alt_response(409, description="Attempt not submitted")
     @attempts_blp.alt_response(422, description="Score out of bounds")
-    def post(self, body: dict, attempt_id: int, question_id: int):
+    def post(self, body: dict, attempt_id: int, question_id: int) -> dict[str, Any]:
         """Grade an answer by hand (essays)."""
         answer = db.session.scalar(
             db.select(Answer).where(

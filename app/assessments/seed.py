@@ -6,7 +6,7 @@ certificate)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -28,6 +28,9 @@ from app.courses.models import (
 from app.db import utcnow
 from app.extensions import db
 from app.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from app.seed import SeedReport
 
 GRADUATE = ("lulusan@demo.kompeten.id", "Andi Pratama")
 TRAINEE = "peserta@demo.kompeten.id"
@@ -206,7 +209,7 @@ def _enrol(user: User, version: CourseVersion) -> Enrollment:
 
 
 def _graduate(
-    report: Any, version: CourseVersion, theory: Assessment, practical_test: Assessment
+    report: SeedReport, version: CourseVersion, theory: Assessment, practical_test: Assessment
 ) -> None:
     from app.seed import DEMO_PASSWORD
 
@@ -251,7 +254,7 @@ def _graduate(
             )
 
 
-def seed_assessments(report: Any) -> None:
+def seed_assessments(report: SeedReport) -> None:
     version = demo_version()
     bank = _bank(version)
     theory, practical_test = _assessments(version, bank)

@@ -4,6 +4,7 @@ staff member's courses with their assessments; and the form that creates an asse
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -36,7 +37,7 @@ nav.add(
 
 @bp.route("/assessments/")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     studying = db.session.scalars(
         select(Assessment)
         .join(Enrollment, Enrollment.course_id == Assessment.course_id)
@@ -100,7 +101,7 @@ def _settings(form: AssessmentForm) -> dict:
 
 @bp.route("/assessments/course/<int:course_id>/new", methods=["GET", "POST"])
 @login_required
-def create(course_id: int):
+def create(course_id: int) -> ResponseReturnValue:
     course = db.session.get(Course, course_id)
     if course is None or not perm.can_author(current_user, course):
         abort(404)
@@ -122,7 +123,7 @@ def create(course_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(assessment_id: int):
+def edit(assessment_id: int) -> ResponseReturnValue:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not perm.can_author(current_user, assessment.course):
         abort(404)
@@ -169,7 +170,7 @@ def assign_form(assessment: Assessment) -> AssignAssessorForm:
 
 @bp.route("/assessments/<int:assessment_id>/assessors", methods=["POST"])
 @login_required
-def assign(assessment_id: int):
+def assign(assessment_id: int) -> ResponseReturnValue:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not perm.can_assign_assessors(current_user, assessment):
         abort(404)

@@ -5,8 +5,10 @@ and the assessor's practical judgement form."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -43,7 +45,7 @@ def _bank(bank_id: int) -> QuestionBank:
     return bank
 
 
-def _assessment(assessment_id: int, allowed) -> Assessment:
+def _assessment(assessment_id: int, allowed: Callable[[Assessment], bool]) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not allowed(assessment):
         abort(404)
@@ -52,7 +54,7 @@ def _assessment(assessment_id: int, allowed) -> Assessment:
 
 @bp.route("/assessments/course/<int:course_id>", methods=["GET", "POST"])
 @login_required
-def course_assessments(course_id: int):
+def course_assessments(course_id: int) -> ResponseReturnValue:
     course = _course(course_id)
     form = BankForm()
     status = 200
@@ -78,13 +80,13 @@ def course_assessments(course_id: int):
 
 @bp.route("/assessments/banks/<int:bank_id>")
 @login_required
-def bank(bank_id: int):
+def bank(bank_id: int) -> ResponseReturnValue:
     return render_template("assessments/bank.html", bank=_bank(bank_id), form=ImportForm())
 
 
 @bp.route("/assessments/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
-def edit_question(question_id: int):
+def edit_question(question_id: int) -> ResponseReturnValue:
     """Correct a question's definition (JSON); every submitted attempt with it is regraded."""
     question = db.session.get(Question, question_id)
     if question is None or not perm.can_author(current_user, question.bank.course):
@@ -118,7 +120,7 @@ def _flatten(details: dict) -> list[str]:
 
 @bp.route("/assessments/banks/<int:bank_id>/import", methods=["POST"])
 @login_required
-def import_preview(bank_id: int):
+def import_preview(bank_id: int) -> ResponseReturnValue:
     """Parse the upload and show what would be imported and every error; store nothing."""
     bank = _bank(bank_id)
     form = ImportForm()
@@ -143,7 +145,7 @@ def import_preview(bank_id: int):
 
 @bp.route("/assessments/banks/<int:bank_id>/import/confirm", methods=["POST"])
 @login_required
-def import_confirm(bank_id: int):
+def import_confirm(bank_id: int) -> ResponseReturnValue:
     bank = _bank(bank_id)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
@@ -162,7 +164,7 @@ def import_confirm(bank_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/grading")
 @login_required
-def grading_queue(assessment_id: int):
+def grading_queue(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_grade(current_user, a.course))
     return render_template(
         "assessments/grading.html",
@@ -174,7 +176,7 @@ def grading_queue(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/grading/<int:answer_id>", methods=["POST"])
 @login_required
-def grade_answer(assessment_id: int, answer_id: int):
+def grade_answer(assessment_id: int, answer_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_grade(current_user, a.course))
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.attempt.assessment_id != assessment.id:
@@ -194,7 +196,7 @@ def grade_answer(assessment_id: int, answer_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/statistics")
 @login_required
-def statistics(assessment_id: int):
+def statistics(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_view_results(current_user, a.course))
     return render_template(
         "assessments/statistics.html",
@@ -206,7 +208,7 @@ def statistics(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/results.csv")
 @login_required
-def results_csv(assessment_id: int):
+def results_csv(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_view_results(current_user, a.course))
     return Response(
         stats.results_csv(assessment),
@@ -240,7 +242,7 @@ def _assessable(assessment: Assessment) -> list[Enrollment]:
 
 @bp.route("/assessments/<int:assessment_id>/practical")
 @login_required
-def practical_list(assessment_id: int):
+def practical_list(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_assess(current_user, a))
     rows = [(e, results.unit_status(assessment, e)) for e in _assessable(assessment)]
     return render_template(
@@ -256,7 +258,7 @@ def practical_list(assessment_id: int):
     methods=["GET", "POST"],
 )
 @login_required
-def judge(assessment_id: int, enrollment_id: int, unit_id: int):
+def judge(assessment_id: int, enrollment_id: int, unit_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_assess(current_user, a))
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or not perm.can_assess(current_user, assessment, enrollment):

@@ -4,6 +4,7 @@ without JavaScript), the result, and appeals of practical judgements."""
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,12 +19,13 @@ from app.assessments.services import attempts as svc
 from app.assessments.services import practical, results
 from app.assessments.services.review import attempt_view
 from app.auth.forms import EmptyForm
+from app.auth.models import User
 from app.db import utcnow
 from app.errors import AppError, NotFound
 from app.extensions import db
 
 
-def _assessment_for(user, assessment_id: int) -> Assessment:
+def _assessment_for(user: User, assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         abort(404)
@@ -36,7 +38,7 @@ def _assessment_for(user, assessment_id: int) -> Assessment:
 
 @bp.route("/assessments/<int:assessment_id>")
 @login_required
-def show(assessment_id: int):
+def show(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment_for(current_user, assessment_id)
     enrollment = perm.enrollment_of(current_user.id, assessment.course_id)
     context = {
@@ -69,7 +71,7 @@ def show(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/start", methods=["POST"])
 @login_required
-def start(assessment_id: int):
+def start(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment_for(current_user, assessment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -122,7 +124,7 @@ def _save_from_form(attempt: Attempt) -> list[str]:
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
-def attempt(attempt_id: int):
+def attempt(attempt_id: int) -> ResponseReturnValue:
     attempt = _own_attempt(attempt_id)
     if svc.close_if_overdue(attempt, utcnow()):
         flash(svc.time_up_message(), "info")
@@ -157,7 +159,7 @@ def attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
 @login_required
-def save(attempt_id: int):
+def save(attempt_id: int) -> ResponseReturnValue:
     """The page script's autosave: the same fields as the form, as JSON, with a sequence
     number. Answers with the JSON error envelope on failure."""
     attempt = _own_attempt(attempt_id)
@@ -190,7 +192,7 @@ def save(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
-def result(attempt_id: int):
+def result(attempt_id: int) -> ResponseReturnValue:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or not perm.can_view_attempt(current_user, attempt):
         abort(404)
@@ -202,7 +204,7 @@ def result(attempt_id: int):
 
 @bp.route("/assessments/judgements/<int:judgement_id>/appeal", methods=["POST"])
 @login_required
-def appeal(judgement_id: int):
+def appeal(judgement_id: int) -> ResponseReturnValue:
     judgement = db.session.get(Judgement, judgement_id)
     if judgement is None or not perm.can_appeal(current_user, judgement):
         abort(404)

@@ -14,6 +14,7 @@ from app.assessments.models import Answer, Assessment, Attempt, Question
 from app.assessments.questions import GradingError, QuestionError, registry
 from app.assessments.services.results import reevaluate
 from app.audit.services import record
+from app.auth.models import User
 from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
@@ -88,7 +89,7 @@ def totals(attempt: Attempt, questions: dict[int, Question], answers: dict[int, 
     attempt.unit_results = units
 
 
-def grade_manually(grader: Any, answer: Answer, score: float, feedback: str | None) -> Answer:
+def grade_manually(grader: User, answer: Answer, score: float, feedback: str | None) -> Answer:
     """A grader's score for an answer that needs one (essays)."""
     attempt = answer.attempt
     if attempt.in_progress:
@@ -137,7 +138,7 @@ def manual_queue(assessment: Assessment) -> list[Answer]:
     )
 
 
-def regrade_question(actor: Any, question: Question, before: dict[str, Any]) -> list[Attempt]:
+def regrade_question(actor: User, question: Question, before: dict[str, Any]) -> list[Attempt]:
     """After a question's key changed: regrade every submitted attempt that contains it, and
     audit who changed what and each attempt's result before and after."""
     affected = [

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
 from app.assessments.services.results import passed, reevaluate, units_of
 from app.audit.services import record
+from app.auth.models import User
 from app.courses.models import Enrollment
 from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
@@ -63,7 +64,7 @@ def _clean(result: str, evidence: str, judged_on: Any, place: str) -> dict[str, 
 
 
 def record_judgement(
-    assessor: Any,
+    assessor: User,
     assessment: Assessment,
     enrollment: Enrollment,
     unit_id: int,
@@ -130,7 +131,7 @@ def record_judgement(
     return judgement
 
 
-def appeal(user: Any, judgement: Judgement, reason: str) -> Appeal:
+def appeal(user: User, judgement: Judgement, reason: str) -> Appeal:
     """Appeal a BK judgement; the caller has checked `permissions.can_appeal`."""
     if judgement.result != "BK":
         raise Conflict(_("Only a Belum Kompeten judgement can be appealed."), code="not_bk")

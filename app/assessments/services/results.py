@@ -7,7 +7,8 @@ last three with the courses feature; this module imports neither of them."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 
@@ -16,6 +17,21 @@ from app.courses.models import CompetencyUnit, CourseVersion, Enrollment, Module
 from app.courses.services.completion import evaluate_completion
 from app.courses.services.coverage import UnitResult
 from app.extensions import db
+
+
+class PracticalResult(TypedDict):
+    """A unit's latest practical judgement, as certificates print it."""
+
+    result: str  # "K" or "BK"
+    assessor: str
+    date: date
+
+
+class UnitStanding(TypedDict):
+    """A trainee's standing on one unit: the theory score and the practical result."""
+
+    theory_percent: float | None
+    practical: str | None
 
 
 def outcome(assessment: Assessment, user_id: int) -> Attempt | None:
@@ -59,10 +75,10 @@ def unit_status(assessment: Assessment, enrollment: Enrollment) -> dict[str, Jud
     return {unit.code: latest.get(unit.id) for unit in units_of(enrollment)}
 
 
-def practical_summary(enrollment: Enrollment) -> dict[str, dict[str, Any]]:
+def practical_summary(enrollment: Enrollment) -> dict[str, PracticalResult]:
     """{unit_code: {"result": "K"|"BK", "assessor": name, "date": date}} from the latest
     judgement of each unit across the course's practical assessments (for certificates)."""
-    summary: dict[str, dict[str, Any]] = {}
+    summary: dict[str, PracticalResult] = {}
     practicals = db.session.scalars(
         select(Assessment).where(
             Assessment.course_id == enrollment.course_id, Assessment.kind == "practical"
@@ -71,11 +87,11 @@ def practical_summary(enrollment: Enrollment) -> dict[str, dict[str, Any]]:
     for assessment in practicals:
         for code, judgement in unit_status(assessment, enrollment).items():
             if judgement is not None:
-                summary[code] = {
-                    "result": judgement.result,
-                    "assessor": judgement.assessor.full_name,
-                    "date": judgement.judged_on,
-                }
+                summary[code] = PracticalResult(
+                    result=judgement.result,
+                    assessor=judgement.assessor.full_name,
+                    date=judgement.judged_on,
+                )
     return summary
 
 
@@ -98,7 +114,7 @@ def required_assessments(enrollment: Enrollment) -> list[Assessment]:
 
 def assessments_met(enrollment: Enrollment) -> tuple[bool, dict[str, Any]]:
     """Every required test passed, and every unit of every required practical judged K."""
-    detail: dict[str, Any] = {}
+    detail: dict[str, bool] = {}
     for assessment in required_assessments(enrollment):
         if assessment.is_practical:
             status = unit_status(assessment, enrollment)
@@ -191,12 +207,13 @@ def unit_results(enrollment: Enrollment) -> dict[str, UnitResult]:
     return results
 
 
-def results_by_unit(enrollment: Enrollment) -> dict[str, dict[str, Any]]:
+def results_by_unit(enrollment: Enrollment) -> dict[str, UnitStanding]:
     """{unit_code: {"theory_percent": float | None, "practical": "K" | "BK" | None}} for every
     unit of the enrolment's version. `theory_percent` is the trainee's score on the unit's
     questions in the counted attempt of each required test (the lowest if several)."""
-    result: dict[str, dict[str, Any]] = {
-        unit.code: {"theory_percent": None, "practical": None} for unit in units_of(enrollment)
+    result = {
+        unit.code: UnitStanding(theory_percent=None, practical=None)
+        for unit in units_of(enrollment)
     }
     for assessment in required_assessments(enrollment):
         if assessment.is_practical:
