@@ -1,4 +1,6 @@
-"""JSON API under /api/v1/assessments and /api/v1/attempts (bearer tokens)."""
+"""JSON API under /api/v1/assessments (bearer tokens): banks, questions, imports,
+assessments, statistics, practical judgements, assessor assignments and appeals. Attempts are
+in attempts.py."""
 
 from __future__ import annotations
 
@@ -7,12 +9,11 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
+from app.assessments import assessments_api as blp
 from app.assessments import permissions as perm
 from app.assessments.models import (
-    Answer,
     Appeal,
     Assessment,
     AssessorAssignment,
@@ -21,8 +22,6 @@ from app.assessments.models import (
     QuestionBank,
 )
 from app.assessments.schemas import (
-    AnswerInSchema,
-    AnswerSavedSchema,
     AppealInSchema,
     AppealSchema,
     AssessmentInSchema,
@@ -36,14 +35,13 @@ from app.assessments.schemas import (
     ImportResultSchema,
     JudgementInSchema,
     JudgementSchema,
-    ManualGradeInSchema,
     QuestionInSchema,
     QuestionSchema,
     QuestionUpdateSchema,
     StatisticsSchema,
 )
 from app.assessments.services import attempts as attempt_services
-from app.assessments.services import banks, grading, practical, stats
+from app.assessments.services import banks, practical, stats
 from app.assessments.services.review import attempt_view
 from app.assessments.services.uploads import read_upload
 from app.auth.models import User
@@ -51,13 +49,6 @@ from app.courses.models import Course, Enrollment
 from app.db import utcnow
 from app.errors import Forbidden, NotFound
 from app.extensions import db
-
-blp = Blueprint(
-    "assessments_api", __name__, url_prefix="/api/v1/assessments", description="Assessments"
-)
-attempts_blp = Blueprint(
-    "attempts_api", __name__, url_prefix="/api/v1/attempts", description="Assessment attempts"
-)
 
 
 def _course(course_id: int) -> Course:
@@ -302,96 +293,3 @@ class JudgementAppeal(MethodView):
             raise NotFound(_("That judgement was not found."))
         entry = practical.appeal(current_api_user(), judgement, body["reason"])
         return entry
-
-
-@attempts_blp.route("/<int:attempt_id>")
-class AttemptItem(MethodView):
-    @attempts_blp.doc(security=BEARER)
-    @token_required()
-    @attempts_blp.response(200, AttemptSchema)
-    @attempts_blp.alt_response(401, description="No valid token")
-    @attempts_blp.alt_response(404, description="No such attempt of yours")
-    def get(self, attempt_id: int) -> dict[str, Any]:
-        """The attempt with the server's clock, and its result as far as review allows."""
-        attempt = attempt_services.get_attempt(current_api_user(), attempt_id)
-        attempt_services.close_if_overdue(attempt, utcnow())
-        return attempt_view(attempt, utcnow())
-
-
-@attempts_blp.route("/<int:attempt_id>/answers/<int:question_id>")
-class AttemptAnswer(MethodView):
-    @attempts_blp.doc(security=BEARER)
-    @token_required("trainee")
-    @attempts_blp.arguments(AnswerInSchema)
-    @attempts_blp.response(200, AnswerSavedSchema)
-    @attempts_blp.alt_response(401, description="No valid token")
-    @attempts_blp.alt_response(404, description="No such attempt of yours")
-    @attempts_blp.alt_response(
-        409,
-        description="Submitted, time is up (code time_up), or this seq already holds another"
-        " value (code seq_conflict; details give the stored seq and value)",
-    )
-    @attempts_blp.alt_response(
-        422, description="Not a question of the attempt, or wrong answer type"
-    )
-    def put(self, body: dict, attempt_id: int, question_id: int) -> dict[str, Any]:
-        """Save one answer idempotently.
-
-        A newer `seq` replaces the stored answer (`applied: true`); the same `seq` with the
-        same value is a harmless resend (`applied: true`); an older `seq` changes nothing
-        (`applied: false`, with the stored `seq`); the same `seq` with a different value is
-        refused with 409 `seq_conflict`, nothing written, and `details` give the stored `seq`
-        and `value`: send the answer again with a higher `seq`."""
-        answer, applied = attempt_services.save_answer(
-            current_api_user(), attempt_id, question_id, body["value"], body["seq"]
-        )
-        return {
-            "question_id": question_id,
-            "seq": answer.seq,
-            "applied": applied,
-            "saved_at": answer.saved_at,
-        }
-
-
-@attempts_blp.route("/<int:attempt_id>/submit")
-class AttemptSubmit(MethodView):
-    @attempts_blp.doc(security=BEARER)
-    @token_required("trainee")
-    @attempts_blp.response(200, AttemptSchema)
-    @attempts_blp.alt_response(401, description="No valid token")
-    @attempts_blp.alt_response(404, description="No such attempt of yours")
-    def post(self, attempt_id: int) -> dict[str, Any]:
-        """Submit and grade (a second submit changes nothing)."""
-        attempt, _graded = attempt_services.submit_attempt(current_api_user(), attempt_id)
-        return attempt_view(attempt, utcnow())
-
-
-@attempts_blp.route("/<int:attempt_id>/answers/<int:question_id>/grade")
-class AnswerGrade(MethodView):
-    @attempts_blp.doc(security=BEARER)
-    @token_required("instructor", "institution_admin", "admin")
-    @attempts_blp.arguments(ManualGradeInSchema)
-    @attempts_blp.response(200, AnswerSavedSchema)
-    @attempts_blp.alt_response(401, description="No valid token")
-    @attempts_blp.alt_response(403, description="Not a grader of this course")
-    @attempts_blp.alt_response(404, description="No such answer")
-    @attempts_blp.alt_response(409, description="Attempt not submitted")
-    @attempts_blp.alt_response(422, description="Score out of bounds")
-    def post(self, body: dict, attempt_id: int, question_id: int) -> dict[str, Any]:
-        """Grade an answer by hand (essays)."""
-        answer = db.session.scalar(
-            db.select(Answer).where(
-                Answer.attempt_id == attempt_id, Answer.question_id == question_id
-            )
-        )
-        if answer is None:
-            raise NotFound(_("That answer was not found."))
-        if not perm.can_grade(current_api_user(), answer.attempt.assessment.course):
-            raise Forbidden(_("You may not grade this attempt."))
-        grading.grade_manually(current_api_user(), answer, body["score"], body["feedback"])
-        return {
-            "question_id": question_id,
-            "seq": answer.seq,
-            "applied": True,
-            "saved_at": answer.saved_at,
-        }
