@@ -107,9 +107,8 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api import api
-    from app.assessments import bp as assessments_bp
-    from app.assessments.api import attempts_blp as attempts_api
-    from app.assessments.api import blp as assessments_api
+    from app.assessments.api import assessments_api, attempts_api
+    from app.assessments.routes import bp as assessments_bp
     from app.auth.api import blp as auth_api
     from app.auth.routes import bp as auth_bp
     from app.certificates import register as register_certificates

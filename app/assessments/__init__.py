@@ -1,11 +1,14 @@
 """Assessments: question banks, timed online exams graded on the server, and practical
 competency judgements by assessors.
 
-The web blueprint lives here; the JSON API in `api.py`. Importing the package registers the
-"assessments" completion requirement with the courses feature (see hooks.py).
+The feature's blueprints live here; `app.assessments.routes` attaches its pages and
+`app.assessments.api` its JSON endpoints; the app factory imports both. Importing the package
+registers the "assessments" completion requirement with the courses feature
+(services/hooks.py) and the CLI command.
 """
 
 from flask import Blueprint
+from flask_smorest import Blueprint as ApiBlueprint
 
 bp = Blueprint(
     "assessments",
@@ -15,5 +18,12 @@ bp = Blueprint(
     static_url_path="/assessments/static",
     cli_group=None,
 )
+assessments_api = ApiBlueprint(
+    "assessments_api", __name__, url_prefix="/api/v1/assessments", description="Assessments"
+)
+attempts_api = ApiBlueprint(
+    "attempts_api", __name__, url_prefix="/api/v1/attempts", description="Assessment attempts"
+)
 
-from app.assessments import cli, hooks, index_routes, routes, staff_routes  # noqa: E402,F401
+from app.assessments import cli  # noqa: E402,F401
+from app.assessments.services import hooks  # noqa: E402,F401

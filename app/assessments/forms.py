@@ -3,6 +3,7 @@ answer_form.py, because its inputs depend on each question's type."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -73,7 +74,9 @@ class ImportForm(FlaskForm):
         validators=[DataRequired(REQUIRED)],
     )
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[override]
+    def validate(  # type: ignore[override]
+        self, extra_validators: dict[str, list[Callable[..., object]]] | None = None
+    ) -> bool:
         if not super().validate(extra_validators):
             return False
         if (

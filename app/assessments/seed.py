@@ -6,15 +6,14 @@ certificate)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from app.assessments import attempts, practical
-from app.assessments.grading import passed
 from app.assessments.models import Assessment, AssessorAssignment, Question, QuestionBank
-from app.assessments.practical import JAKARTA
 from app.assessments.questions import registry
+from app.assessments.services import attempts, practical, results
+from app.assessments.services.practical import JAKARTA
 from app.auth.models import User
 from app.auth.services import create_user
 from app.courses.models import (
@@ -29,6 +28,9 @@ from app.courses.models import (
 from app.db import utcnow
 from app.extensions import db
 from app.seed import DEMO_PASSWORD, SeedReport, find, find_user, institution
+
+if TYPE_CHECKING:
+    from app.seed import SeedReport
 
 GRADUATE = ("lulusan@demo.kompeten.id", "Andi Pratama")
 TRAINEE = "peserta@demo.kompeten.id"
@@ -244,7 +246,7 @@ def pass_assessments(
 ) -> None:
     """`user` passes the demo exam and has every unit of the demo practical judged K (what is
     done already is left as it is)."""
-    if not passed(theory, user.id):
+    if not results.passed(theory, user.id):
         attempt, _created = attempts.start_attempt(user, theory)
         answers = {name: answer for _t, name, _d, answer in QUESTIONS}
         for question, _saved in attempts.questions_for_display(attempt):
@@ -252,7 +254,7 @@ def pass_assessments(
             attempts.save_answer(user, attempt.id, question.id, shown, 1)
         attempts.submit_attempt(user, attempt.id)
     assessor = find_user(ASSESSOR)
-    for code, judgement in practical.unit_status(practical_test, enrollment).items():
+    for code, judgement in results.unit_status(practical_test, enrollment).items():
         if judgement is None or judgement.result != "K":
             unit = find(CompetencyUnit, code=code)
             practical.record_judgement(

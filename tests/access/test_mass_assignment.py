@@ -36,6 +36,8 @@ CALLER = {
     ("PUT", "/api/v1/placement/profile"): "trainee",
     ("POST", "/api/v1/placement/vacancies"): "employer",
     ("POST", "/api/v1/placement/vacancies/{vacancy_id}/applications"): "trainee",
+    ("POST", "/api/v1/assessments/judgements/{judgement_id}/appeal"): "trainee",
+    ("PUT", "/api/v1/attempts/{attempt_id}/answers/{question_id}"): "trainee",
 }
 
 

@@ -149,7 +149,7 @@ def make_world(app: Flask, db: Any, make_user: Callable, make_institution: Calla
 def save_as_learner(user: Any, attempt_id: int, question_id: int, value: Any, seq: int):
     """`attempts.save_answer` with choices named by their authored ids, sent as the tokens
     the learner is shown (inside an app context)."""
-    from app.assessments import attempts
+    from app.assessments.services import attempts
 
     attempt = _db.session.get(Attempt, attempt_id)
     question = _db.session.get(Question, question_id)
@@ -164,7 +164,7 @@ def choice_token(question_view: dict, text: str) -> str:
 
 def token_of(app: Flask, attempt_id: int, question_id: int, choice_id: str) -> str:
     """The token the learner of an attempt is shown for one authored choice id."""
-    from app.assessments import attempts
+    from app.assessments.services import attempts
 
     with app.app_context():
         attempt = _db.session.get(Attempt, attempt_id)

@@ -196,7 +196,7 @@ def test_openapi_documents_the_endpoints(client, db):
 
 def test_assign_assessor_and_results_by_unit(app, client, world, token_for, make_user):
     from app.assessments.models import AssessorAssignment
-    from app.assessments.results import results_by_unit
+    from app.assessments.services.results import results_by_unit
     from app.courses.models import Enrollment
 
     headers = token_for(world.instructor)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.assessments import attempts, grading, stats
 from app.assessments.models import Answer, Assessment
+from app.assessments.services import attempts, grading, results, stats
 from app.auth.models import User
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -46,10 +46,10 @@ def test_grading_method_highest_or_last(ctx, world, make_user):
     first = _sit(world, world.trainee, {"single_choice": "a", "true_false": True, "numeric": 4})
     second = _sit(world, world.trainee, {})
     exam = db.session.get(Assessment, world.exam_id)
-    assert grading.outcome(exam, world.trainee.id).id == first.id
+    assert results.outcome(exam, world.trainee.id).id == first.id
     exam.grading_method = "last"
-    assert grading.outcome(exam, world.trainee.id).id == second.id
-    assert not grading.passed(exam, world.trainee.id)
+    assert results.outcome(exam, world.trainee.id).id == second.id
+    assert not results.passed(exam, world.trainee.id)
 
 
 def test_item_statistics_and_csv(ctx, make_world, make_user):

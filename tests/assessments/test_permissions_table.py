@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.assessments import attempts as svc
 from app.assessments.models import Assessment
+from app.assessments.services import attempts as svc
 from app.auth.models import User
 from app.extensions import db
 

@@ -9,9 +9,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.assessments import attempts as svc
-from app.assessments import banks
 from app.assessments.models import Answer, Assessment, Attempt, QuestionBank
+from app.assessments.services import attempts as svc
+from app.assessments.services import banks
 from app.auth.models import User, UserRole
 from app.courses.models import Course
 from app.errors import Conflict

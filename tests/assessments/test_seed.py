@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.assessments.models import Assessment, Attempt, Judgement
-from app.assessments.practical import practical_summary
+from app.assessments.services.results import practical_summary
 from app.auth.models import User
 from app.courses.models import Enrollment
 from app.extensions import db

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.assessments import attempts
 from app.assessments.models import Assessment
+from app.assessments.services import attempts
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 
-from app.assessments import attempts
 from app.assessments.models import Answer, Assessment, Judgement, Question
+from app.assessments.services import attempts
 from app.auth.models import User
 from app.extensions import db
 from tests.assessments.conftest import ESSAY, SINGLE

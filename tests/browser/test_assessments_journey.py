@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.assessments import attempts
 from app.assessments.models import Answer, Assessment, Attempt
-from app.assessments.practical import JAKARTA
 from app.assessments.seed import QUESTIONS
+from app.assessments.services import attempts
+from app.assessments.services.practical import JAKARTA
 from app.auth.services import create_user
 from app.courses.models import Enrollment
 from app.db import utcnow

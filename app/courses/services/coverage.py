@@ -4,7 +4,7 @@ enrolment's assessments concluded about each unit.
 A course leading to a competency certificate (Sertifikat Kompetensi) may be published only
 when every unit of the version is covered, and its certificate names each unit's result.
 The courses feature does not know assessments; the assessments feature registers its
-providers at import time (app/assessments/hooks.py):
+providers at import time (app/assessments/services/hooks.py):
 
     from app.courses.services.coverage import register_coverage, register_results
     register_coverage("assessments", units_covered)

@@ -7,13 +7,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.assessments.attempts import grace, item_tokens, questions_for_display, shown_answer
-from app.assessments.grading import review_allows
-from app.assessments.models import Attempt
+from app.assessments.models import Answer, Attempt, Question
 from app.assessments.questions import Grade, registry
+from app.assessments.services.attempts import (
+    grace,
+    item_tokens,
+    questions_for_display,
+    shown_answer,
+)
+from app.assessments.services.grading import review_allows
 
 
-def _learner_question(question: Any, answer: Any, attempt: Attempt, position: int) -> dict:
+def _learner_question(
+    question: Question, answer: Answer | None, attempt: Attempt, position: int
+) -> dict[str, Any]:
     qtype = registry.get(question.type_key)
     seed = (attempt.seed + question.id) if attempt.assessment.shuffle_choices else None
     view = qtype.learner_view(
@@ -98,8 +105,13 @@ def result_view(attempt: Attempt, now: datetime) -> dict[str, Any]:
 
 
 def _review(
-    attempt: Attempt, question: Any, answer: Any, marks: bool, answers: bool, feedback: bool
-) -> dict:
+    attempt: Attempt,
+    question: Question,
+    answer: Answer | None,
+    marks: bool,
+    answers: bool,
+    feedback: bool,
+) -> dict[str, Any]:
     qtype = registry.get(question.type_key)
     token = item_tokens(attempt, question)
     grade = Grade(

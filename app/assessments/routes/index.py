@@ -4,6 +4,7 @@ staff member's courses with their assessments; and the form that creates an asse
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app import nav
-from app.assessments import banks, bp
+from app.assessments import bp
 from app.assessments import permissions as perm
 from app.assessments.forms import (
     AssessmentForm,
@@ -20,6 +21,7 @@ from app.assessments.forms import (
     utc_to_jakarta,
 )
 from app.assessments.models import Assessment, QuestionBank
+from app.assessments.services import banks
 from app.auth.models import User, UserRole
 from app.courses.models import Cohort, Course, Enrollment
 from app.errors import AppError
@@ -35,7 +37,7 @@ nav.add(
 
 @bp.route("/assessments/")
 @login_required
-def index():
+def index() -> ResponseReturnValue:
     studying = db.session.scalars(
         select(Assessment)
         .join(Enrollment, Enrollment.course_id == Assessment.course_id)
@@ -99,7 +101,7 @@ def _settings(form: AssessmentForm) -> dict:
 
 @bp.route("/assessments/course/<int:course_id>/new", methods=["GET", "POST"])
 @login_required
-def create(course_id: int):
+def create(course_id: int) -> ResponseReturnValue:
     course = db.session.get(Course, course_id)
     if course is None or not perm.can_author(current_user, course):
         abort(404)
@@ -109,11 +111,9 @@ def create(course_id: int):
         try:
             assessment = banks.create_assessment(current_user, course, **_settings(form))
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
             status = error.status
         else:
-            db.session.commit()
             flash(_("The assessment was created."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
     elif form.is_submitted():
@@ -123,7 +123,7 @@ def create(course_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(assessment_id: int):
+def edit(assessment_id: int) -> ResponseReturnValue:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not perm.can_author(current_user, assessment.course):
         abort(404)
@@ -133,11 +133,9 @@ def edit(assessment_id: int):
         try:
             banks.update_assessment(current_user, assessment, **_settings(form))
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
             status = error.status
         else:
-            db.session.commit()
             flash(_("The assessment settings were saved."), "success")
             return redirect(url_for("assessments.show", assessment_id=assessment.id))
     elif form.is_submitted():
@@ -172,7 +170,7 @@ def assign_form(assessment: Assessment) -> AssignAssessorForm:
 
 @bp.route("/assessments/<int:assessment_id>/assessors", methods=["POST"])
 @login_required
-def assign(assessment_id: int):
+def assign(assessment_id: int) -> ResponseReturnValue:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not perm.can_assign_assessors(current_user, assessment):
         abort(404)
@@ -181,16 +179,15 @@ def assign(assessment_id: int):
         flash(_("Choose an assessor."), "error")
     else:
         try:
-            banks.assign_assessor(
-                current_user,
-                assessment,
-                db.session.get(User, form.assessor_id.data),
-                form.cohort_id.data or None,
-            )
+            with db.session.begin_nested():
+                banks.assign_assessor(
+                    current_user,
+                    assessment,
+                    db.session.get(User, form.assessor_id.data),
+                    form.cohort_id.data or None,
+                )
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The assessor was assigned."), "success")
     return redirect(url_for("assessments.show", assessment_id=assessment.id))

@@ -13,23 +13,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.assessments import permissions as perm
-from app.assessments.grading import passed
-from app.assessments.hooks import reevaluate
 from app.assessments.models import RESULTS, Appeal, Assessment, Judgement
+from app.assessments.services.results import passed, reevaluate, units_of
 from app.audit.services import record
-from app.courses.models import CompetencyUnit, Enrollment
+from app.auth.models import User
+from app.courses.models import Enrollment
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def units_of(enrollment: Enrollment) -> list[CompetencyUnit]:
-    return list(enrollment.course_version.units)
 
 
 def history(assessment: Assessment, enrollment: Enrollment, unit_id: int) -> list[Judgement]:
@@ -44,18 +39,6 @@ def history(assessment: Assessment, enrollment: Enrollment, unit_id: int) -> lis
             .order_by(Judgement.round)
         )
     )
-
-
-def unit_status(assessment: Assessment, enrollment: Enrollment) -> dict[str, Judgement | None]:
-    """The latest judgement of each unit of the enrolment's version (None: not yet)."""
-    latest: dict[int, Judgement] = {}
-    for judgement in db.session.scalars(
-        select(Judgement)
-        .where(Judgement.assessment_id == assessment.id, Judgement.enrollment_id == enrollment.id)
-        .order_by(Judgement.round)
-    ):
-        latest[judgement.unit_id] = judgement
-    return {unit.code: latest.get(unit.id) for unit in units_of(enrollment)}
 
 
 def _clean(result: str, evidence: str, judged_on: Any, place: str) -> dict[str, Any]:
@@ -81,7 +64,7 @@ def _clean(result: str, evidence: str, judged_on: Any, place: str) -> dict[str, 
 
 
 def record_judgement(
-    assessor: Any,
+    assessor: User,
     assessment: Assessment,
     enrollment: Enrollment,
     unit_id: int,
@@ -92,11 +75,7 @@ def record_judgement(
     place: str,
 ) -> Judgement:
     """Record a unit's first judgement, or a reassessment after a BK (by a different
-    assessor when the BK was appealed)."""
-    if enrollment.course_id != assessment.course_id or not perm.can_assess(
-        assessor, assessment, enrollment
-    ):
-        raise Forbidden(_("You are not an assessor of this trainee's practical."))
+    assessor when the BK was appealed). The caller has checked `permissions.can_judge`."""
     if unit_id not in {unit.id for unit in units_of(enrollment)}:
         raise ValidationFailed(
             _("That unit is not part of this course."), details={"unit_id": [unit_id]}
@@ -152,11 +131,8 @@ def record_judgement(
     return judgement
 
 
-def appeal(user: Any, judgement_id: int, reason: str) -> Appeal:
-    judgement = db.session.get(Judgement, judgement_id)
-    enrollment = judgement and db.session.get(Enrollment, judgement.enrollment_id)
-    if judgement is None or not perm.can_appeal(user, enrollment):
-        raise NotFound(_("That judgement was not found."))
+def appeal(user: User, judgement: Judgement, reason: str) -> Appeal:
+    """Appeal a BK judgement; the caller has checked `permissions.can_appeal`."""
     if judgement.result != "BK":
         raise Conflict(_("Only a Belum Kompeten judgement can be appealed."), code="not_bk")
     if db.session.scalar(select(Judgement.id).where(Judgement.supersedes_id == judgement.id)):
@@ -181,23 +157,3 @@ def open_appeals(assessment: Assessment) -> list[Appeal]:
             .order_by(Appeal.created_at)
         )
     )
-
-
-def practical_summary(enrollment: Enrollment) -> dict[str, dict[str, Any]]:
-    """{unit_code: {"result": "K"|"BK", "assessor": name, "date": date}} from the latest
-    judgement of each unit across the course's practical assessments (for certificates)."""
-    summary: dict[str, dict[str, Any]] = {}
-    practicals = db.session.scalars(
-        select(Assessment).where(
-            Assessment.course_id == enrollment.course_id, Assessment.kind == "practical"
-        )
-    )
-    for assessment in practicals:
-        for code, judgement in unit_status(assessment, enrollment).items():
-            if judgement is not None:
-                summary[code] = {
-                    "result": judgement.result,
-                    "assessor": judgement.assessor.full_name,
-                    "date": judgement.judged_on,
-                }
-    return summary

@@ -4,25 +4,28 @@ without JavaScript), the result, and appeals of practical judgements."""
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.assessments import attempts as svc
-from app.assessments import bp, grading, practical
+from app.assessments import bp
 from app.assessments import permissions as perm
-from app.assessments.answer_form import answer_from_fields
 from app.assessments.forms import AppealForm
-from app.assessments.index_routes import assign_form
 from app.assessments.models import Assessment, AssessorAssignment, Attempt, Judgement, Question
-from app.assessments.views import attempt_view
+from app.assessments.routes.answer_form import answer_from_fields
+from app.assessments.routes.index import assign_form
+from app.assessments.services import attempts as svc
+from app.assessments.services import practical, results
+from app.assessments.services.review import attempt_view
 from app.auth.forms import EmptyForm
+from app.auth.models import User
 from app.db import utcnow
 from app.errors import AppError, NotFound
 from app.extensions import db
 
 
-def _assessment_for(user, assessment_id: int) -> Assessment:
+def _assessment_for(user: User, assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         abort(404)
@@ -35,7 +38,7 @@ def _assessment_for(user, assessment_id: int) -> Assessment:
 
 @bp.route("/assessments/<int:assessment_id>")
 @login_required
-def show(assessment_id: int):
+def show(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment_for(current_user, assessment_id)
     enrollment = perm.enrollment_of(current_user.id, assessment.course_id)
     context = {
@@ -56,11 +59,11 @@ def show(assessment_id: int):
         ).all()
     if enrollment is not None and not assessment.is_practical:
         context["attempts"] = svc.attempts_of(assessment, current_user.id)
-        context["counted"] = grading.outcome(assessment, current_user.id)
+        context["counted"] = results.outcome(assessment, current_user.id)
         context["can_take"] = perm.can_take(current_user, assessment)
     if enrollment is not None and assessment.is_practical:
-        context["units"] = practical.unit_status(assessment, enrollment)
-        context["prerequisite_met"] = assessment.requires is None or grading.passed(
+        context["units"] = results.unit_status(assessment, enrollment)
+        context["prerequisite_met"] = assessment.requires is None or results.passed(
             assessment.requires, current_user.id
         )
     return render_template("assessments/show.html", **context)
@@ -68,17 +71,19 @@ def show(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/start", methods=["POST"])
 @login_required
-def start(assessment_id: int):
+def start(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment_for(current_user, assessment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if not perm.can_take(current_user, assessment):
+        flash(_("You may not take this assessment."), "error")
+        return redirect(url_for("assessments.show", assessment_id=assessment.id))
     try:
-        attempt, _created = svc.start_attempt(current_user, assessment)
+        with db.session.begin_nested():
+            attempt, _created = svc.start_attempt(current_user, assessment)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
-    db.session.commit()
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
 
 
@@ -119,10 +124,9 @@ def _save_from_form(attempt: Attempt) -> list[str]:
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
-def attempt(attempt_id: int):
+def attempt(attempt_id: int) -> ResponseReturnValue:
     attempt = _own_attempt(attempt_id)
     if svc.close_if_overdue(attempt, utcnow()):
-        db.session.commit()
         flash(svc.time_up_message(), "info")
     if not attempt.in_progress:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
@@ -131,17 +135,14 @@ def attempt(attempt_id: int):
         try:
             errors = _save_from_form(attempt)
         except svc.AttemptClosed as closed:
-            db.session.commit()
             flash(closed.message, "error")
             return redirect(url_for("assessments.result", attempt_id=attempt.id))
         for message in errors:
             flash(message, "error")
         if request.form.get("action") == "submit" and not errors:
             svc.submit_attempt(current_user, attempt.id)
-            db.session.commit()
             flash(_("Your answers were submitted."), "success")
             return redirect(url_for("assessments.result", attempt_id=attempt.id))
-        db.session.commit()
         if not errors:
             flash(_("Your answers were saved."), "success")
         anchor = request.form.get("action", "")
@@ -158,7 +159,7 @@ def attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
 @login_required
-def save(attempt_id: int):
+def save(attempt_id: int) -> ResponseReturnValue:
     """The page script's autosave: the same fields as the form, as JSON, with a sequence
     number. Answers with the JSON error envelope on failure."""
     attempt = _own_attempt(attempt_id)
@@ -176,14 +177,9 @@ def save(attempt_id: int):
         values = fields.get(name, [])
         return [str(v) for v in values] if isinstance(values, list) else [str(values)]
 
-    try:
-        answer, applied = svc.save_answer(
-            current_user, attempt.id, question_id, answer_from_fields(question, get), seq
-        )
-    except svc.AttemptClosed:
-        db.session.commit()
-        raise
-    db.session.commit()
+    answer, applied = svc.save_answer(
+        current_user, attempt.id, question_id, answer_from_fields(question, get), seq
+    )
     return jsonify(
         {
             "question_id": question_id,
@@ -196,7 +192,7 @@ def save(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
-def result(attempt_id: int):
+def result(attempt_id: int) -> ResponseReturnValue:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or not perm.can_view_attempt(current_user, attempt):
         abort(404)
@@ -208,22 +204,19 @@ def result(attempt_id: int):
 
 @bp.route("/assessments/judgements/<int:judgement_id>/appeal", methods=["POST"])
 @login_required
-def appeal(judgement_id: int):
+def appeal(judgement_id: int) -> ResponseReturnValue:
     judgement = db.session.get(Judgement, judgement_id)
-    if judgement is None:
+    if judgement is None or not perm.can_appeal(current_user, judgement):
         abort(404)
     back = url_for("assessments.show", assessment_id=judgement.assessment_id)
     form = AppealForm()
     try:
         if not form.validate_on_submit():
             raise AppError(_("Say why you appeal."))
-        practical.appeal(current_user, judgement_id, form.reason.data)
-    except NotFound:
-        abort(404)
+        with db.session.begin_nested():
+            practical.appeal(current_user, judgement, form.reason.data)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
-    db.session.commit()
     flash(_("Your appeal was sent. A different assessor will reassess this unit."), "success")
     return redirect(back)

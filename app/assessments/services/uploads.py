@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from app.errors import AppError, ValidationFailed
 
@@ -26,7 +25,7 @@ def too_large() -> TooLarge:
     )
 
 
-def read_upload(storage: Any) -> bytes:
+def read_upload(storage: FileStorage | None) -> bytes:
     """The file's bytes; 422 when none was sent, 413 past the limit (read no further)."""
     if storage is None or not storage.filename:
         raise ValidationFailed(_("Choose a file to import."), details={"file": ["required"]})

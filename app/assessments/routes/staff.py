@@ -5,13 +5,15 @@ and the assessor's practical judgement form."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.assessments import banks, bp, grading, practical, stats
+from app.assessments import bp
 from app.assessments import permissions as perm
 from app.assessments.forms import (
     BankForm,
@@ -22,9 +24,10 @@ from app.assessments.forms import (
     QuestionEditForm,
 )
 from app.assessments.models import Answer, Assessment, AssessorAssignment, Question, QuestionBank
-from app.assessments.uploads import read_upload
+from app.assessments.services import banks, grading, practical, results, stats
+from app.assessments.services.uploads import read_upload
 from app.courses.models import Course, Enrollment
-from app.errors import AppError
+from app.errors import AppError, Forbidden
 from app.extensions import db
 
 
@@ -42,7 +45,7 @@ def _bank(bank_id: int) -> QuestionBank:
     return bank
 
 
-def _assessment(assessment_id: int, allowed) -> Assessment:
+def _assessment(assessment_id: int, allowed: Callable[[Assessment], bool]) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or not allowed(assessment):
         abort(404)
@@ -51,7 +54,7 @@ def _assessment(assessment_id: int, allowed) -> Assessment:
 
 @bp.route("/assessments/course/<int:course_id>", methods=["GET", "POST"])
 @login_required
-def course_assessments(course_id: int):
+def course_assessments(course_id: int) -> ResponseReturnValue:
     course = _course(course_id)
     form = BankForm()
     status = 200
@@ -59,11 +62,9 @@ def course_assessments(course_id: int):
         try:
             bank = banks.create_bank(current_user, course, form.name.data)
         except AppError as error:
-            db.session.rollback()
             form.name.errors = [*form.name.errors, error.message]
             status = error.status
         else:
-            db.session.commit()
             return redirect(url_for("assessments.bank", bank_id=bank.id))
     course_banks = db.session.scalars(
         select(QuestionBank).where(QuestionBank.course_id == course.id)
@@ -79,13 +80,13 @@ def course_assessments(course_id: int):
 
 @bp.route("/assessments/banks/<int:bank_id>")
 @login_required
-def bank(bank_id: int):
+def bank(bank_id: int) -> ResponseReturnValue:
     return render_template("assessments/bank.html", bank=_bank(bank_id), form=ImportForm())
 
 
 @bp.route("/assessments/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
-def edit_question(question_id: int):
+def edit_question(question_id: int) -> ResponseReturnValue:
     """Correct a question's definition (JSON); every submitted attempt with it is regraded."""
     question = db.session.get(Question, question_id)
     if question is None or not perm.can_author(current_user, question.bank.course):
@@ -102,11 +103,9 @@ def edit_question(question_id: int):
             form.definition.errors = [_("This is not valid JSON.")]
             status = 422
         except AppError as error:
-            db.session.rollback()
             form.definition.errors = [error.message, *_flatten(error.details)]
             status = error.status
         else:
-            db.session.commit()
             flash(
                 _("The question was saved; %(n)s attempts were regraded.", n=len(regraded)),
                 "success",
@@ -121,7 +120,7 @@ def _flatten(details: dict) -> list[str]:
 
 @bp.route("/assessments/banks/<int:bank_id>/import", methods=["POST"])
 @login_required
-def import_preview(bank_id: int):
+def import_preview(bank_id: int) -> ResponseReturnValue:
     """Parse the upload and show what would be imported and every error; store nothing."""
     bank = _bank(bank_id)
     form = ImportForm()
@@ -146,27 +145,26 @@ def import_preview(bank_id: int):
 
 @bp.route("/assessments/banks/<int:bank_id>/import/confirm", methods=["POST"])
 @login_required
-def import_confirm(bank_id: int):
+def import_confirm(bank_id: int) -> ResponseReturnValue:
     bank = _bank(bank_id)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        stored, _result = banks.import_questions(
-            current_user, bank, form.format.data, form.content.data
-        )
+        with db.session.begin_nested():
+            stored, _result = banks.import_questions(
+                current_user, bank, form.format.data, form.content.data
+            )
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("assessments.bank", bank_id=bank.id))
-    db.session.commit()
     flash(_("%(n)s questions were imported.", n=len(stored)), "success")
     return redirect(url_for("assessments.bank", bank_id=bank.id))
 
 
 @bp.route("/assessments/<int:assessment_id>/grading")
 @login_required
-def grading_queue(assessment_id: int):
+def grading_queue(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_grade(current_user, a.course))
     return render_template(
         "assessments/grading.html",
@@ -178,7 +176,7 @@ def grading_queue(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/grading/<int:answer_id>", methods=["POST"])
 @login_required
-def grade_answer(assessment_id: int, answer_id: int):
+def grade_answer(assessment_id: int, answer_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_grade(current_user, a.course))
     answer = db.session.get(Answer, answer_id)
     if answer is None or answer.attempt.assessment_id != assessment.id:
@@ -187,19 +185,18 @@ def grade_answer(assessment_id: int, answer_id: int):
     try:
         if not form.validate_on_submit():
             raise AppError(_("Give a score of 0 or more."))
-        grading.grade_manually(current_user, answer, form.score.data, form.feedback.data)
+        with db.session.begin_nested():
+            grading.grade_manually(current_user, answer, form.score.data, form.feedback.data)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("The answer was graded."), "success")
     return redirect(url_for("assessments.grading_queue", assessment_id=assessment.id))
 
 
 @bp.route("/assessments/<int:assessment_id>/statistics")
 @login_required
-def statistics(assessment_id: int):
+def statistics(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_view_results(current_user, a.course))
     return render_template(
         "assessments/statistics.html",
@@ -211,7 +208,7 @@ def statistics(assessment_id: int):
 
 @bp.route("/assessments/<int:assessment_id>/results.csv")
 @login_required
-def results_csv(assessment_id: int):
+def results_csv(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_view_results(current_user, a.course))
     return Response(
         stats.results_csv(assessment),
@@ -245,9 +242,9 @@ def _assessable(assessment: Assessment) -> list[Enrollment]:
 
 @bp.route("/assessments/<int:assessment_id>/practical")
 @login_required
-def practical_list(assessment_id: int):
+def practical_list(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_assess(current_user, a))
-    rows = [(e, practical.unit_status(assessment, e)) for e in _assessable(assessment)]
+    rows = [(e, results.unit_status(assessment, e)) for e in _assessable(assessment)]
     return render_template(
         "assessments/practical.html",
         assessment=assessment,
@@ -261,18 +258,20 @@ def practical_list(assessment_id: int):
     methods=["GET", "POST"],
 )
 @login_required
-def judge(assessment_id: int, enrollment_id: int, unit_id: int):
+def judge(assessment_id: int, enrollment_id: int, unit_id: int) -> ResponseReturnValue:
     assessment = _assessment(assessment_id, lambda a: perm.can_assess(current_user, a))
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or not perm.can_assess(current_user, assessment, enrollment):
         abort(404)
-    unit = next((u for u in practical.units_of(enrollment) if u.id == unit_id), None)
+    unit = next((u for u in results.units_of(enrollment) if u.id == unit_id), None)
     if unit is None:
         abort(404)
     form = JudgementForm()
     status = 200
     if form.validate_on_submit():
         try:
+            if not perm.can_judge(current_user, assessment, enrollment):
+                raise Forbidden(_("You are not an assessor of this trainee's practical."))
             practical.record_judgement(
                 current_user,
                 assessment,
@@ -284,11 +283,9 @@ def judge(assessment_id: int, enrollment_id: int, unit_id: int):
                 place=form.place.data,
             )
         except AppError as error:
-            db.session.rollback()
             flash(error.message, "error")
             status = error.status
         else:
-            db.session.commit()
             flash(_("The judgement was recorded."), "success")
             return redirect(url_for("assessments.practical_list", assessment_id=assessment.id))
     elif form.is_submitted():

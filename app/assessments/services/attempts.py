@@ -27,22 +27,24 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.assessments import permissions as perm
-from app.assessments.grading import after_grading, grade_attempt, questions_of
 from app.assessments.models import Answer, Assessment, Attempt, Question, question_units
 from app.assessments.questions import AnswerError, registry
 from app.assessments.questions.values import item_token
+from app.assessments.services.grading import after_grading, grade_attempt, questions_of
+from app.auth.models import User
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
 
 class AttemptClosed(Conflict):
-    """The time is up: the attempt was closed and graded with what had been saved. The
-    caller commits that close before it answers with this error."""
+    """The time is up: the attempt was closed and graded with what had been saved. That
+    close is kept although the request answers with this error."""
 
     code = "time_up"
+    keeps_changes = True
 
 
 def time_up_message() -> str:
@@ -55,7 +57,7 @@ def grace() -> timedelta:
     return timedelta(seconds=int(current_app.config.get("ASSESSMENT_GRACE_SECONDS", 30)))
 
 
-def get_attempt(user: Any, attempt_id: int) -> Attempt:
+def get_attempt(user: User, attempt_id: int) -> Attempt:
     """The attempt, if this user may see it; someone else's is simply not found."""
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or not perm.can_view_attempt(user, attempt):
@@ -63,7 +65,7 @@ def get_attempt(user: Any, attempt_id: int) -> Attempt:
     return attempt
 
 
-def _own(user: Any, attempt_id: int, *, lock: bool = False) -> Attempt:
+def _own(user: User, attempt_id: int, *, lock: bool = False) -> Attempt:
     query = select(Attempt).where(Attempt.id == attempt_id)
     if lock:
         query = query.with_for_update()
@@ -114,10 +116,9 @@ def _in_progress(assessment: Assessment, user_id: int) -> Attempt | None:
     ).first()
 
 
-def start_attempt(user: Any, assessment: Assessment) -> tuple[Attempt, bool]:
-    """Start an attempt, or return the one in progress. -> (attempt, created)."""
-    if not perm.can_take(user, assessment):
-        raise Forbidden(_("You may not take this assessment."))
+def start_attempt(user: User, assessment: Assessment) -> tuple[Attempt, bool]:
+    """Start an attempt, or return the one in progress. -> (attempt, created). The caller
+    has checked `permissions.can_take`."""
     now = utcnow()
     current = _in_progress(assessment, user.id)
     if current is not None and not close_if_overdue(current, now):
@@ -193,7 +194,7 @@ def _finish(attempt_id: int, by: str) -> tuple[Attempt, bool]:
     return attempt, True
 
 
-def submit_attempt(user: Any, attempt_id: int) -> tuple[Attempt, bool]:
+def submit_attempt(user: User, attempt_id: int) -> tuple[Attempt, bool]:
     """Submit and grade. A second submit changes nothing. -> (attempt, graded_now)."""
     _own(user, attempt_id)
     return _finish(attempt_id, "trainee")
@@ -213,7 +214,7 @@ def shown_answer(attempt: Attempt, question: Question, value: Any) -> Any:
 
 
 def save_answer(
-    user: Any, attempt_id: int, question_id: int, value: Any, seq: int
+    user: User, attempt_id: int, question_id: int, value: Any, seq: int
 ) -> tuple[Answer, bool]:
     """Keep an answer unless a newer one (higher seq) is already stored. `value` names
     choices by the tokens the learner was shown (see `item_tokens`).

@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from app.assessments.models import Answer, Assessment, Attempt, Question
 from app.assessments.questions import GradingError, QuestionError, registry
+from app.assessments.services.results import reevaluate
 from app.audit.services import record
+from app.auth.models import User
 from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
@@ -87,7 +89,7 @@ def totals(attempt: Attempt, questions: dict[int, Question], answers: dict[int, 
     attempt.unit_results = units
 
 
-def grade_manually(grader: Any, answer: Answer, score: float, feedback: str | None) -> Answer:
+def grade_manually(grader: User, answer: Answer, score: float, feedback: str | None) -> Answer:
     """A grader's score for an answer that needs one (essays)."""
     attempt = answer.attempt
     if attempt.in_progress:
@@ -136,7 +138,7 @@ def manual_queue(assessment: Assessment) -> list[Answer]:
     )
 
 
-def regrade_question(actor: Any, question: Question, before: dict[str, Any]) -> list[Attempt]:
+def regrade_question(actor: User, question: Question, before: dict[str, Any]) -> list[Attempt]:
     """After a question's key changed: regrade every submitted attempt that contains it, and
     audit who changed what and each attempt's result before and after."""
     affected = [
@@ -169,35 +171,8 @@ def regrade_question(actor: Any, question: Question, before: dict[str, Any]) -> 
     return affected
 
 
-def outcome(assessment: Assessment, user_id: int) -> Attempt | None:
-    """The attempt that counts: the highest or the last submitted one."""
-    attempts = list(
-        db.session.scalars(
-            select(Attempt)
-            .where(
-                Attempt.assessment_id == assessment.id,
-                Attempt.user_id == user_id,
-                Attempt.status == "submitted",
-            )
-            .order_by(Attempt.number)
-        )
-    )
-    if not attempts:
-        return None
-    if assessment.grading_method == "last":
-        return attempts[-1]
-    return max(attempts, key=lambda a: (a.percent or 0.0, a.number))
-
-
-def passed(assessment: Assessment, user_id: int) -> bool:
-    counted = outcome(assessment, user_id)
-    return counted is not None and counted.passed is True
-
-
 def after_grading(attempt: Attempt) -> None:
     """Let the courses feature re-evaluate completion of the trainee's enrolment."""
-    from app.assessments.hooks import reevaluate
-
     reevaluate(attempt.user_id, attempt.assessment.course_id)
 
 
