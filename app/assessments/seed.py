@@ -6,7 +6,7 @@ certificate)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
@@ -28,9 +28,6 @@ from app.courses.models import (
 from app.db import utcnow
 from app.extensions import db
 from app.seed import DEMO_PASSWORD, SeedReport, find, find_user, institution
-
-if TYPE_CHECKING:
-    from app.seed import SeedReport
 
 GRADUATE = ("lulusan@demo.kompeten.id", "Andi Pratama")
 TRAINEE = "peserta@demo.kompeten.id"
