@@ -152,6 +152,9 @@ def build_world(tmp: Path) -> World:
             text("SELECT code FROM certificates ORDER BY id")
         ).scalar()
         world.params["slug"] = "bbpvp-bandung"
+        world.params["institution_id"] = db.session.execute(
+            text("SELECT id FROM institutions WHERE slug = 'bbpvp-bandung'")
+        ).scalar()
         db.session.remove()
         db.engine.dispose()
     shutil.copyfile(db_file, world.pristine)
