@@ -14,8 +14,8 @@ from tests.access.table import (
     ANONYMOUS_ONLY,
     BUGS,
     NO_ALLOWED_ROLE,
-    PENDING,
     PUBLIC,
+    REFUSED_AS_INVALID,
     TABLE,
     VALIDATES_FIRST,
 )
@@ -36,7 +36,7 @@ def test_every_route_has_a_decision(world):
     assert sorted(set(TABLE) - routes) == [], "these rows name routes that no longer exist"
 
 
-def _pending(keys: dict[str, str] | set[str], reason: str) -> list[object]:
+def _marked(keys: dict[str, str] | set[str], reason: str) -> list[object]:
     return [
         pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=reason))
         if key in keys
@@ -46,11 +46,20 @@ def _pending(keys: dict[str, str] | set[str], reason: str) -> list[object]:
 
 
 def test_exceptions_name_rows():
-    for named in (ANONYMOUS_ONLY, BUGS, NO_ALLOWED_ROLE, PENDING, PUBLIC, VALIDATES_FIRST):
+    for named in (
+        ANONYMOUS_ONLY,
+        BUGS,
+        NO_ALLOWED_ROLE,
+        PUBLIC,
+        REFUSED_AS_INVALID,
+        VALIDATES_FIRST,
+    ):
         assert sorted(set(named) - set(TABLE)) == []
 
 
-@pytest.mark.parametrize("key", _pending(PENDING, "no valid body in tests/access/bodies.py yet"))
+@pytest.mark.parametrize(
+    "key", _marked(REFUSED_AS_INVALID, "a refused role answers 422, as a validation failure does")
+)
 def test_row_tells_refused_from_allowed(key):
     """A row checks access only if a refused role and an allowed one answer differently:
     anonymous is sent to log in (401 or the login page) unless the rule is public, no

@@ -44,9 +44,16 @@ def _ids(world: World, sql: str) -> list[int]:
 
 
 def _reversed_modules(world: World) -> dict[str, Any]:
+    """The draft's modules, last first: the draft is opened first (its modules are copies with
+    ids of their own), as an editor would before reordering."""
+    client = world.app.test_client()
+    opened = client.post(
+        "/api/v1/courses/{course_id}/draft".format(**world.params), headers=world.headers("admin")
+    )
+    assert opened.status_code == 200
     sql = (
         "SELECT id FROM course_modules WHERE version_id = "
-        "(SELECT version_id FROM course_modules WHERE id = :module_id) ORDER BY position"
+        "(SELECT max(id) FROM course_versions WHERE course_id = :course_id) ORDER BY position"
     )
     return {"json": {"ids": _ids(world, sql)[::-1]}}
 
@@ -68,6 +75,43 @@ def _course_package(world: World) -> dict[str, Any]:
     package = _fetched(world, "/api/v1/courses/{course_id}/export")
     fields = {"institution_id": world.params["institution_id"]}
     return {"data": {"file": (io.BytesIO(package), "course.zip"), **fields}}
+
+
+def _form(fields: dict[str, Any]) -> Body:
+    return lambda world: {"data": {**fields}}
+
+
+def _course_form(world: World) -> dict[str, Any]:
+    package = _fetched(world, "/api/v1/courses/{course_id}/export")
+    fields = {"institution": world.params["institution_id"], "code": "UJI-IMPOR"}
+    return {"data": {"file": (io.BytesIO(package), "course.zip"), **fields}}
+
+
+ASSESSMENT_FORM = {
+    "title": "Ujian uji akses",
+    "kind": "theory",
+    "bank_id": "1",
+    "requires_id": "0",
+    "pass_mark": "70",
+    "time_limit_minutes": "30",
+    "max_attempts": "3",
+    "grading_method": "highest",
+    "review_marks": "after_submit",
+    "review_answers": "after_submit",
+    "review_feedback": "after_submit",
+    "required": "y",
+    "published": "y",
+}
+COURSE_FORM = {
+    "title": "Uji akses",
+    "sector": "tik",
+    "level": "2",
+    "hours": "40",
+    "language": "id",
+    "validity_months": "36",
+    "unit_codes": "J.620100.004.02",
+    "certificate_kind": "training",
+}
 
 
 def _credential(world: World) -> dict[str, Any]:
@@ -180,8 +224,88 @@ BODIES: dict[str, Body] = {
     ),
     "POST /credentials/verify": _credential,
     "POST /oauth/token": lambda w: {
-        "data": {"grant_type": "client_credentials", "client_id": "tidak-ada", "client_secret": "x"}
+        "data": {"grant_type": "client_credentials", "scope": "issue:credentials", **w.oauth}
     },
     "POST /api/v1/units": _json({"code": "J.620100.099.01", "title_id": "Unit uji akses"}),
     "POST /api/v1/units/import": _upload("units.csv", UNITS_CSV),
+    "POST /account/password": _form(
+        {"current_password": DEMO_PASSWORD, "new_password": "kata-sandi-uji-akses-2026"}
+    ),
+    "POST /assessments/<int:assessment_id>/edit": _form(ASSESSMENT_FORM),
+    "POST /assessments/<int:assessment_id>/practical/<int:enrollment_id>/<int:unit_id>": _form(
+        {"result": "K", "evidence": "Observasi.", "judged_on": "2026-01-15", "place": "Bengkel"}
+    ),
+    "POST /assessments/banks/<int:bank_id>/import": _form(
+        {"format": "gift", "text": GIFT.decode()}
+    ),
+    "POST /assessments/banks/<int:bank_id>/import/confirm": _form(
+        {"format": "gift", "content": GIFT.decode()}
+    ),
+    "POST /assessments/course/<int:course_id>/new": _form(ASSESSMENT_FORM),
+    "POST /courses/<int:course_id>/cohorts": _form(
+        {"name": "Angkatan uji", "starts_on": "2027-01-04", "ends_on": "2027-02-26"}
+    ),
+    "POST /courses/<int:course_id>/details": _form({**COURSE_FORM, "cover": ""}),
+    "POST /courses/<int:course_id>/enrolments": lambda w: {
+        "data": {"email": "lain.trainee@contoh.id", "cohort": w.params["cohort_id"]}
+    },
+    "POST /courses/<int:course_id>/modules/<int:module_id>/lessons/new": _form(
+        {"title": "Pelajaran uji", "body": "Isi.", "duration_minutes": "10", "required": "y"}
+    ),
+    "POST /courses/import": _course_form,
+    "POST /courses/new": lambda w: {
+        "data": {**COURSE_FORM, "institution": w.params["institution_id"], "code": "UJI-BARU"}
+    },
+    "POST /login": _form({"email": "peserta@demo.kompeten.id", "password": DEMO_PASSWORD}),
+    "POST /placement/counselling/new": _form(
+        {"email": "peserta@demo.kompeten.id", "readiness": "ready", "route": "work_now"}
+    ),
+    "POST /placement/employer/vacancies/new": _form(
+        {
+            "title": "Pengembang web",
+            "description": "Membangun aplikasi web.",
+            "city": "Bandung",
+            "province": "Jawa Barat",
+            "sector": "tik",
+            "openings": "1",
+            "closes_on": "2027-06-30",
+            "location_type": "domestic",
+            "country": "",
+        }
+    ),
+    "POST /placement/overseas/<int:programme_id>": _form({"email": "peserta@demo.kompeten.id"}),
+    "POST /placement/overseas/new": _form(
+        {
+            "name": "Pemagangan uji",
+            "country": "JP",
+            "language": "ja",
+            "min_language_level": "N4",
+            "min_hours": "0",
+            "stages": "documents",
+        }
+    ),
+    "POST /placement/vacancies/<int:vacancy_id>": _form({"cover_note": "Saya berminat."}),
+    "POST /register": _form(
+        {
+            "full_name": "Peserta Uji",
+            "email": "peserta.uji@contoh.id",
+            "password": "kata-sandi-uji-akses-2026",
+            "role": "trainee",
+        }
+    ),
+    "POST /staff": _form(
+        {
+            "full_name": "Staf Uji",
+            "email": "staf.uji@contoh.id",
+            "password": "kata-sandi-uji-akses-2026",
+            "instructor": "y",
+        }
+    ),
+    "POST /units/<int:unit_id>/edit": _form(
+        {"title_id": "Unit uji", "title_en": "Test unit", "elements": "Menguji\n- Akses diuji\n"}
+    ),
+    "POST /units/import": _upload("units.csv", UNITS_CSV),
+    "POST /units/new": _form(
+        {"code": "J.620100.098.01", "title_id": "Unit uji", "elements": "Menguji\n- Akses diuji\n"}
+    ),
 }
