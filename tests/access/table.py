@@ -2,16 +2,20 @@
 anonymous, trainee, instructor, assessor, placement_officer, employer, institution_admin and
 admin, in that order. `L` means sent to the login page.
 
+Every request carries a valid body (tests/access/bodies.py), and each role's request runs on
+a freshly reset database, so a status is the access decision and never a validation error or
+what the previous role's request wrote. As the house style says: anonymous gets 401 (JSON)
+or the login page (HTML); a role that may not use a rule at all gets 403; a role that may
+use it but must not know the object (another institution's, another trainee's, or an id no
+table holds) gets 404; a role that may act gets the success status, or 409 where the demo
+object's state refuses the change after access was granted.
+
 Ids in URLs are the demo data's first row of each table (see tests/access/world.py): the
 demo instructor, assessor, placement officer and institution admin belong to the institution
-that owns the demo course, and the demo trainee is enrolled in it. A 404 where a role could
-act means that object is not theirs (e.g. another trainee's attempt) or no such row exists
-(an id the demo data does not have). JSON endpoints validate the body before they check who
-is asking (load args -> check access), so an empty body is a 422 for everyone there; who may
-write is proved by their own packages' permission tests, the object-level tests and the
-mass-assignment tests.
+that owns the demo course, and the demo trainee is enrolled in it.
 
-A new route fails tests/test_access_matrix.py until its row is added here.
+A new route fails tests/test_access_matrix.py until its row is added here, and a row fails it
+if it cannot tell a refused role from an allowed one (see the sets below).
 `python -m tests.access.matrix` prints what each rule answers today, to review row by row.
 """
 
@@ -71,8 +75,6 @@ NO_ALLOWED_ROLE: set[str] = {
     "PUT /api/v1/attempts/<int:attempt_id>/answers/<int:question_id>",
     "POST /api/v1/attempts/<int:attempt_id>/submit",
     "GET /api/v1/certificates/jobs/<int:job_id>",
-    "GET /api/v1/placement/applications/<int:application_id>",
-    "POST /api/v1/placement/applications/<int:application_id>/status",
     "GET /api/v1/placement/overseas/candidates/<int:candidate_id>",
     "GET /api/v1/placement/profile",
     "POST /api/v1/placement/surveys/<token>",
@@ -82,7 +84,6 @@ NO_ALLOWED_ROLE: set[str] = {
     "GET /certificates/admin/jobs/<int:job_id>",
     "GET /courses/files/<token>",
     "POST /credentials/issue",
-    "POST /placement/employer/applications/<int:application_id>/status",
     "GET /placement/overseas/candidates/<int:candidate_id>",
     "POST /placement/overseas/candidates/<int:candidate_id>",
     "GET /survey/<token>",
@@ -195,8 +196,8 @@ TABLE = {
     "POST /api/v1/enrolments/<int:enrollment_id>/move-to-latest": "401 409 404 404 404 404 404 404",
     "POST /api/v1/enrolments/<int:enrollment_id>/withdraw": "401 200 200 404 404 404 200 200",
     "GET /api/v1/openapi.json": "200 200 200 200 200 200 200 200",
-    "GET /api/v1/placement/applications/<int:application_id>": "401 404 404 404 404 404 404 404",
-    "POST /api/v1/placement/applications/<int:application_id>/status": "401 403 403 403 403 404 403 404",
+    "GET /api/v1/placement/applications/<int:application_id>": "401 404 404 404 404 200 404 200",
+    "POST /api/v1/placement/applications/<int:application_id>/status": "401 403 403 403 403 200 403 200",
     "GET /api/v1/placement/caseload": "401 403 403 403 200 403 403 403",
     "POST /api/v1/placement/counselling": "401 403 403 403 201 403 403 403",
     "GET /api/v1/placement/dashboard": "401 403 403 403 403 403 200 200",
@@ -324,7 +325,7 @@ TABLE = {
     "GET /placement/dashboard": "L 403 403 403 403 403 200 200",
     "GET /placement/dashboard/<grouping>.csv": "L 403 403 403 403 403 200 200",
     "GET /placement/employer": "L 403 403 403 403 200 403 403",
-    "POST /placement/employer/applications/<int:application_id>/status": "L 403 403 403 403 404 403 404",
+    "POST /placement/employer/applications/<int:application_id>/status": "L 403 403 403 403 302 403 302",
     "GET /placement/employer/company": "L 403 403 403 403 200 403 403",
     "POST /placement/employer/company": "L 403 403 403 403 302 403 403",
     "GET /placement/employer/vacancies/<int:vacancy_id>": "L 403 403 403 403 200 403 200",

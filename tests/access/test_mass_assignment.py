@@ -131,21 +131,18 @@ def test_an_instructor_cannot_create_a_course_in_another_institution(world):
 
 def test_a_trainee_cannot_set_the_status_of_their_application(world):
     world.reset()
-    applied = _post(
-        world, _url(world, "/api/v1/placement/vacancies/{vacancy_id}/applications"), "trainee", {}
-    )
-    assert applied.status_code == 201
-    url = f"/api/v1/placement/applications/{applied.get_json()['id']}/status"
+    application = world.params["application_id"]  # the other trainee's (tests/access/world.py)
+    url = f"/api/v1/placement/applications/{application}/status"
     rows = "SELECT * FROM placement_applications WHERE id = :i"
-    before = _rows(world, rows, i=applied.get_json()["id"])
-    response = _post(world, url, "trainee", {"status": "hired"})
+    before = _rows(world, rows, i=application)
+    response = _post(world, url, "other_trainee", {"status": "hired"})
     # The trainee may see their own application, so it is no secret: the role is refused
     # (403), not hidden (404).
     assert response.status_code == 403, response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] == "forbidden"
-    assert _rows(world, rows, i=applied.get_json()["id"]) == before
+    assert _rows(world, rows, i=application) == before
     shown = world.app.test_client().get(
-        f"/api/v1/placement/applications/{applied.get_json()['id']}",
-        headers=world.headers("trainee"),
+        f"/api/v1/placement/applications/{application}",
+        headers=world.headers("other_trainee"),
     )
     assert shown.get_json()["status"] == "applied"

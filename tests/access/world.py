@@ -163,8 +163,23 @@ def build_world(tmp: Path) -> World:
         ).scalar()
         db.session.remove()
         db.engine.dispose()
+    _objects_of_the_demo_trainee(world)
     shutil.copyfile(db_file, world.pristine)
     return world
+
+
+def _objects_of_the_demo_trainee(world: World) -> None:
+    """What the seed leaves to others, made through the API: the other trainee's application
+    to the demo vacancy, so that the rules on applications have a role that may act (the
+    vacancy's employer), while the demo trainee may still apply. (Not an attempt in
+    progress: its deadline would run out during a long test run.)"""
+    url = "/api/v1/placement/vacancies/{vacancy_id}/applications".format(**world.params)
+    made = world.app.test_client().post(url, json={}, headers=world.headers("other_trainee"))
+    assert made.status_code == 201, made.get_data(as_text=True)
+    world.params["application_id"] = made.get_json()["id"]
+    with world.app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 _BUILT: dict[str, World] = {}
