@@ -13,6 +13,7 @@ from typing import Any
 from werkzeug.routing import Rule
 
 from app.extensions import limiter
+from tests.access.bodies import BODIES
 from tests.access.world import ROLES, World
 
 API_PREFIXES = ("/api/", "/credentials/", "/oauth/")
@@ -27,6 +28,13 @@ FIXED_PARAMS = {
 }
 # Rules whose parameters need another value than FIXED_PARAMS gives.
 RULE_PARAMS = {
+    # The demo practical assessment (the first assessment is the theory exam).
+    "/api/v1/assessments/<int:assessment_id>/assessors": {"assessment_id": 2},
+    "/api/v1/assessments/<int:assessment_id>/judgements": {"assessment_id": 2},
+    "/assessments/<int:assessment_id>/practical": {"assessment_id": 2},
+    "/assessments/<int:assessment_id>/practical/<int:enrollment_id>/<int:unit_id>": {
+        "assessment_id": 2
+    },
     "/assessments/static/<path:filename>": {"filename": "attempt.js"},
 }
 
@@ -36,34 +44,40 @@ def url_for_rule(world: World, rule: Rule) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 
-def observe(world: World, method: str, rule: Rule) -> str:
-    """The statuses for anonymous and each role, on a freshly reset database."""
-    url = url_for_rule(world, rule)
+def request_kwargs(world: World, key: str, api: bool, method: str, valid: bool) -> dict[str, Any]:
+    """The body sent: the rule's valid one from BODIES, else an empty one."""
+    if method == "GET":
+        return {}
+    if valid and key in BODIES:
+        return BODIES[key](world)
+    return {"json": {}} if api else {"data": {}}
+
+
+def answer(world: World, method: str, rule: Rule, role: str | None, valid: bool = True) -> str:
+    """One role's status on a freshly reset database, written as in the table."""
+    key = f"{method} {rule.rule}"
     api = rule.rule.startswith(API_PREFIXES)
     world.reset()
     limiter.reset()  # the rule's answer, not what earlier requests used up
-    seen = []
-    for role in ROLES:
-        kwargs: dict[str, Any] = {}
-        if api:
-            client = world.app.test_client()
-            kwargs["headers"] = world.headers(role)
-            if method != "GET":
-                kwargs["json"] = {}
-        else:
-            client = world.client(role)
-            if method != "GET":
-                kwargs["data"] = {}
-        response = client.open(url, method=method, **kwargs)
-        response.get_data()  # a streamed body holds its request context until read
-        response.close()
-        status = str(response.status_code)
-        if response.status_code in (301, 302, 303) and "/login" in response.headers.get(
-            "Location", ""
-        ):
-            status = "L"
-        seen.append(status)
-    return " ".join(seen)
+    kwargs = request_kwargs(world, key, api, method, valid)
+    if api:
+        client = world.app.test_client()
+        kwargs["headers"] = world.headers(role)
+    else:
+        client = world.client(role)
+    response = client.open(url_for_rule(world, rule), method=method, **kwargs)
+    response.get_data()  # a streamed body holds its request context until read
+    response.close()
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303) and "/login" in location:
+        return "L"
+    return str(response.status_code)
+
+
+def observe(world: World, method: str, rule: Rule, valid: bool = True) -> str:
+    """The statuses for anonymous and each role, each on a freshly reset database, so that
+    what one role's request wrote cannot change the next role's answer."""
+    return " ".join(answer(world, method, rule, role, valid) for role in ROLES)
 
 
 def rules(world: World) -> list[tuple[str, Rule]]:

@@ -95,6 +95,17 @@ def test_privileged_fields_are_refused(world, method, path, fields):
     assert [name for name in sent if f'"{name}"' not in details] == []
 
 
+def _rows(world: World, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with world.app.app_context():
+        found = [tuple(row) for row in db.session.execute(text(sql), params)]
+        db.session.remove()
+    return found
+
+
 def _post(world: World, url: str, who: str, body: dict[str, Any]) -> Any:
     return world.app.test_client().post(url, json=body, headers=world.headers(who))
 
@@ -102,8 +113,14 @@ def _post(world: World, url: str, who: str, body: dict[str, Any]) -> Any:
 def test_a_trainee_cannot_score_an_answer(world):
     world.reset()
     url = _url(world, "/api/v1/attempts/{attempt_id}/answers/{question_id}/grade")
+    answers = "SELECT * FROM assessment_answers WHERE attempt_id = :a AND question_id = :q"
+    ids = {"a": world.params["attempt_id"], "q": world.params["question_id"]}
+    before = _rows(world, answers, **ids)
     response = _post(world, url, "trainee", {"score": 100})
-    assert response.status_code in (403, 404), response.get_data(as_text=True)[:300]
+    # Grading is for staff: the trainee role is refused before the attempt is loaded (403).
+    assert response.status_code == 403, response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]["code"] == "forbidden"
+    assert _rows(world, answers, **ids) == before
 
 
 def test_an_instructor_cannot_create_a_course_in_another_institution(world):
@@ -127,15 +144,18 @@ def test_an_instructor_cannot_create_a_course_in_another_institution(world):
 
 def test_a_trainee_cannot_set_the_status_of_their_application(world):
     world.reset()
-    applied = _post(
-        world, _url(world, "/api/v1/placement/vacancies/{vacancy_id}/applications"), "trainee", {}
-    )
-    assert applied.status_code == 201
-    url = f"/api/v1/placement/applications/{applied.get_json()['id']}/status"
-    response = _post(world, url, "trainee", {"status": "hired"})
-    assert response.status_code in (403, 404), response.get_data(as_text=True)[:300]
+    application = world.params["application_id"]  # the other trainee's (tests/access/world.py)
+    url = f"/api/v1/placement/applications/{application}/status"
+    rows = "SELECT * FROM placement_applications WHERE id = :i"
+    before = _rows(world, rows, i=application)
+    response = _post(world, url, "other_trainee", {"status": "hired"})
+    # The trainee may see their own application, so it is no secret: the role is refused
+    # (403), not hidden (404).
+    assert response.status_code == 403, response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]["code"] == "forbidden"
+    assert _rows(world, rows, i=application) == before
     shown = world.app.test_client().get(
-        f"/api/v1/placement/applications/{applied.get_json()['id']}",
-        headers=world.headers("trainee"),
+        f"/api/v1/placement/applications/{application}",
+        headers=world.headers("other_trainee"),
     )
-    assert shown.get_json()["status"] != "hired"
+    assert shown.get_json()["status"] == "applied"

@@ -82,6 +82,7 @@ class World:
     session_ids: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)
+    oauth: dict[str, str] = field(default_factory=dict)
 
     def reset(self) -> None:
         with self.app.app_context():
@@ -126,6 +127,7 @@ def _other_users(institution_id: int) -> dict[str, Any]:
 def build_world(tmp: Path) -> World:
     from app.auth.models import User
     from app.auth.services import create_token
+    from app.certificates.oauth import create_client
     from app.institutions.models import Institution
     from app.seed import run as seed
 
@@ -140,6 +142,10 @@ def build_world(tmp: Path) -> World:
         users.update(_other_users(other.id))
         for who, user in users.items():
             _token, world.tokens[who] = create_token(user, "access", 1)
+        # The demo institution's VC-API client: its secret, not a role, is what the token
+        # endpoint checks.
+        client, secret = create_client(users["institution_admin"].institution, "Uji akses", None)
+        world.oauth = {"client_id": client.client_id, "client_secret": secret}
         db.session.commit()
         for who, user in users.items():
             world.session_ids[who] = user.get_id()
@@ -152,10 +158,28 @@ def build_world(tmp: Path) -> World:
             text("SELECT code FROM certificates ORDER BY id")
         ).scalar()
         world.params["slug"] = "bbpvp-bandung"
+        world.params["institution_id"] = db.session.execute(
+            text("SELECT id FROM institutions WHERE slug = 'bbpvp-bandung'")
+        ).scalar()
         db.session.remove()
         db.engine.dispose()
+    _objects_of_the_demo_trainee(world)
     shutil.copyfile(db_file, world.pristine)
     return world
+
+
+def _objects_of_the_demo_trainee(world: World) -> None:
+    """What the seed leaves to others, made through the API: the other trainee's application
+    to the demo vacancy, so that the rules on applications have a role that may act (the
+    vacancy's employer), while the demo trainee may still apply. (Not an attempt in
+    progress: its deadline would run out during a long test run.)"""
+    url = "/api/v1/placement/vacancies/{vacancy_id}/applications".format(**world.params)
+    made = world.app.test_client().post(url, json={}, headers=world.headers("other_trainee"))
+    assert made.status_code == 201, made.get_data(as_text=True)
+    world.params["application_id"] = made.get_json()["id"]
+    with world.app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 _BUILT: dict[str, World] = {}

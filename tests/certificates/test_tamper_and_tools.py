@@ -14,6 +14,7 @@ import pytest
 
 from app.certificates.services import pdfstore
 from tests.certificates.conftest import fetch, issue
+from tests.pages import headline
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -70,9 +71,11 @@ def test_the_genuine_pdf_verifies_and_one_changed_byte_does_not(app, client, com
         assert bad["genuine"] is False and bad["unmodified"] is False
         assert bad["reasons"], bad
     page = _upload(client, genuine).get_data(as_text=True)
-    assert 'data-genuine="true"' in page and "SAH" in page
+    assert 'data-genuine="true"' in page
+    assert headline(page, "data-verdict") == ("valid", "SAH / VALID")
     page = _upload(client, bytes(tampered)).get_data(as_text=True)
-    assert 'data-genuine="false"' in page and "TIDAK SAH" in page
+    assert 'data-genuine="false"' in page
+    assert headline(page, "data-verdict") == ("invalid", "TIDAK SAH / NOT GENUINE")
 
 
 def test_a_changed_byte_in_the_stored_pdf_is_never_served(app, client, completed):

@@ -14,6 +14,7 @@ from app.certificates.services import lifecycle
 from app.db import utcnow
 from app.extensions import db
 from tests.certificates.conftest import fetch, issue
+from tests.pages import headline
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_the_qr_page_says_valid_with_public_fields_only(client, pdf_cert):
     page = client.get(f"/v/{pdf_cert.code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "SAH" in html and "VALID" in html
+    assert headline(html, "data-status") == ("valid", "SAH / VALID")
     assert "Rina Kurniasih" in html and pdf_cert.number in html
     assert "rina@contoh.id" not in html and "identityHash" not in html
     for unit in pdf_cert.unit_codes:
@@ -133,7 +134,8 @@ def test_revoke_suspend_and_reinstate_show_on_the_next_verification(app, client,
     _change(app, cert.id, "revoke", reason="fraud")
     body = client.get(url).get_json()
     assert body["status"] == "revoked" and body["checks"]["status"] is False
-    assert "DICABUT" in client.get(f"/v/{cert.code}").get_data(as_text=True)
+    page = client.get(f"/v/{cert.code}").get_data(as_text=True)
+    assert headline(page, "data-status") == ("revoked", "DICABUT / REVOKED")
     assert _status_bit(client, cert, "revocation")
 
 

@@ -10,6 +10,7 @@ from app.placement.models.overseas import OverseasCandidate
 from app.placement.services import overseas
 from app.placement.services.overseas import level_at_least
 from tests.conftest import count_rows
+from tests.pages import elements
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_candidate_page_and_officer_records_a_stage(japan, candidate, client_as)
     posted = officer.post(url, data={"stage": "documents", "result": "passed", "note": "lengkap"})
     assert posted.status_code == 302
     page = client_as(user=candidate["seeker"]).get(url).get_data(as_text=True)
-    assert "Dokumen" in page and "Lulus" in page
+    assert ("stage stage-passed", "Dokumen: Lulus") in elements(page, "class")
     programme = client_as(user=candidate["seeker"]).get(
         f"/placement/overseas/{japan['programme_id']}"
     )
