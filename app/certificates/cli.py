@@ -71,7 +71,7 @@ def register(app: Flask) -> None:
         """
         from flask import current_app
 
-        from app.certificates.services.verification import verify_upload
+        from app.certificates.services.upload import verify_upload
         from app.errors import AppError
 
         limit = current_app.config.get("MAX_CONTENT_LENGTH")

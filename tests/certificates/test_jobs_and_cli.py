@@ -178,7 +178,7 @@ def test_the_admin_page_starts_a_cohort_job_and_shows_its_progress(
 
 
 def test_an_admin_creates_and_revokes_a_vc_api_client(app, client, client_as, make_user):
-    from app.certificates.oauth import OAuthClient
+    from app.certificates.models import OAuthClient
 
     admin = client_as("institution_admin")
     page = admin.post("/certificates/admin/clients", data={"name": "SIAKAD"}).get_data(as_text=True)

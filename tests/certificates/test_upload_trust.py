@@ -28,7 +28,8 @@ from app.certificates.models import Certificate, DocumentSigningCert
 from app.certificates.pdf.render import render_certificate_html
 from app.certificates.pdf.sign import sign_pdf
 from app.certificates.services import keys, lifecycle, pdfstore
-from app.certificates.services.verification import verify_credential, verify_upload
+from app.certificates.services.upload import verify_upload
+from app.certificates.services.verification import verify_credential
 from app.db import utcnow
 from app.extensions import db
 from tests.certificates.conftest import fetch, issue

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api import BEARER, current_api_user, token_required
+from app.certificates import certificates_api as blp
 from app.certificates import jobs
 from app.certificates.models import BulkIssueJob, Certificate
 from app.certificates.permissions import can_manage_certificates, can_view_certificate
-from app.certificates.routes import verify_limit
+from app.certificates.routes.common import verify_limit
 from app.certificates.schemas import (
     CertificateSchema,
     CohortJobSchema,
@@ -30,10 +30,6 @@ from app.certificates.services.pdfstore import verify_url
 from app.courses.models import Cohort, Enrollment
 from app.errors import NotFound
 from app.extensions import db, limiter
-
-blp = Blueprint(
-    "certificates_api", __name__, url_prefix="/api/v1", description="Competency certificates"
-)
 
 
 def _links(code: str) -> dict[str, str]:

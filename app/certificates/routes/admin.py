@@ -6,29 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import nav
-from app.certificates import jobs, oauth
-from app.certificates.models import BulkIssueJob, Certificate
+from app.certificates import admin_bp as bp
+from app.certificates import jobs
+from app.certificates.models import BulkIssueJob, Certificate, OAuthClient
 from app.certificates.permissions import can_manage_certificates
-from app.certificates.services import keys, lifecycle
+from app.certificates.services import clients, keys, lifecycle
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.overview import admin_overview
 from app.courses.models import Cohort, Enrollment
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
-
-bp = Blueprint("certificates_admin", __name__, url_prefix="/certificates/admin")
-
-nav.add(
-    "certificates_admin.index", _l("Certificates"), roles=("institution_admin", "admin"), order=65
-)
 
 
 def _institution() -> Institution:
@@ -193,7 +186,7 @@ def import_certificate():
 @bp.post("/clients")
 def create_client():
     institution = _institution()
-    client, secret = oauth.create_client(institution, request.form.get("name", ""), current_user)
+    client, secret = clients.create_client(institution, request.form.get("name", ""), current_user)
     db.session.commit()
     flash(_("Client created. Copy the secret now; it is not shown again."), "success")
     return render_template(
@@ -204,7 +197,7 @@ def create_client():
 @bp.post("/clients/<int:client_pk>/revoke")
 def revoke_client(client_pk: int):
     institution = _institution()
-    oauth.revoke_client(_owned(oauth.OAuthClient, client_pk, institution), current_user)
+    clients.revoke_client(_owned(OAuthClient, client_pk, institution), current_user)
     db.session.commit()
     flash(_("Client revoked."), "success")
     return _back(institution)

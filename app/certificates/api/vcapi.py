@@ -24,15 +24,16 @@ from authlib.oauth2 import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Request, Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
 
 from app.audit.services import record
+from app.certificates import vcapi_blp as blp
+from app.certificates.api.oauth import authorization, require_oauth
 from app.certificates.crypto.dataintegrity import ProofError, create_proof
 from app.certificates.crypto.didkey import did_key_from_public_key, did_key_verification_method
 from app.certificates.crypto.multibase import decode_ed25519_public_multikey
-from app.certificates.oauth import ISSUE_SCOPE, OAuthClient, authorization, require_oauth
-from app.certificates.routes import verify_limit
+from app.certificates.models import ISSUE_SCOPE, OAuthClient
+from app.certificates.routes.common import verify_limit
 from app.certificates.schemas import (
     OAuthTokenRequestSchema,
     OAuthTokenResponseSchema,
@@ -45,14 +46,6 @@ from app.certificates.services import intake, keys, verification
 from app.db import utcnow
 from app.errors import Forbidden, Unauthorized, ValidationFailed, envelope
 from app.extensions import db, limiter
-
-blp = Blueprint(
-    "vcapi",
-    __name__,
-    url_prefix="",
-    description="VC-API: verify any eddsa-jcs-2022 credential; issue for an institution's "
-    "system (OAuth 2.0 client credentials, scope `issue:credentials`).",
-)
 
 OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
 
