@@ -202,7 +202,7 @@ def test_the_genuine_pdf_is_valid_with_every_check_passed(client, genuine, insti
 def test_a_revoked_genuine_pdf_shows_the_most_severe_outcome(app, client, genuine):
     cert, pdf = genuine
     with app.app_context():
-        lifecycle.revoke(db.session.get(Certificate, cert.id), "data error", None)
+        lifecycle.change("revoke", db.session.get(Certificate, cert.id), "data error", None)
         db.session.commit()
     page = _upload(client, pdf)
     assert headline(page) == "DICABUT / REVOKED"

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from authlib.integrations.flask_oauth2 import current_token
 from authlib.oauth2 import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Request, Response, request
@@ -45,7 +48,7 @@ from app.certificates.schemas import (
 from app.certificates.services import intake, keys, verification
 from app.db import utcnow
 from app.errors import Forbidden, Unauthorized, ValidationFailed, envelope
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
 
@@ -80,7 +83,6 @@ def _bound_the_body() -> None:
 
 @blp.errorhandler(RecursionError)
 def _too_deep(_error: RecursionError) -> Response:
-    db.session.rollback()
     return envelope(400, "bad_request", "The JSON is nested too deeply.")
 
 
@@ -122,17 +124,24 @@ class VerifyCredential(MethodView):
         return result
 
 
-def _client() -> OAuthClient:
-    try:
-        token = require_oauth.acquire_token([ISSUE_SCOPE])
-    except OAuth2Error as error:
-        if error.error == "insufficient_scope":
-            raise Forbidden("The token lacks the issue:credentials scope.") from error
-        raise Unauthorized(
-            "A valid OAuth 2.0 bearer token (client credentials) is required.",
-            details={"oauth_error": error.error},
-        ) from error
-    return token.client
+def oauth_client_required(view: Callable) -> Callable:
+    """A bearer token of an OAuth 2.0 client with the scope issue:credentials (401 without a
+    valid token, 403 without the scope), checked before the body is read."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            require_oauth.acquire_token([ISSUE_SCOPE])
+        except OAuth2Error as error:
+            if error.error == "insufficient_scope":
+                raise Forbidden("The token lacks the issue:credentials scope.") from error
+            raise Unauthorized(
+                "A valid OAuth 2.0 bearer token (client credentials) is required.",
+                details={"oauth_error": error.error},
+            ) from error
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _signing_identity(client: OAuthClient, issuer_id: Any) -> tuple[str, str]:
@@ -155,6 +164,7 @@ def _signing_identity(client: OAuthClient, issuer_id: Any) -> tuple[str, str]:
 @blp.route("/credentials/issue", endpoint="issue")
 class IssueCredential(MethodView):
     @blp.doc(security=OAUTH)
+    @oauth_client_required
     @blp.arguments(VcIssueRequestSchema)
     @blp.response(201, VcIssueResponseSchema)
     @blp.alt_response(401, description="No valid OAuth 2.0 token")
@@ -167,7 +177,7 @@ class IssueCredential(MethodView):
     )
     def post(self, body: dict):
         """Sign a credential (eddsa-jcs-2022) with the client's institution key."""
-        client = _client()
+        client: OAuthClient = current_token.client
         intake.check_document_bounds(body["credential"])
         credential = copy.deepcopy(body["credential"])
         if "proof" in credential:
@@ -194,7 +204,6 @@ class IssueCredential(MethodView):
             target_type="Credential",
             target_id=str(credential.get("id", ""))[:64] or None,
         )
-        db.session.commit()
         return {"verifiableCredential": signed}
 
 
@@ -214,10 +223,5 @@ class Token(MethodView):
     @blp.alt_response(400, description="Invalid grant or request (OAuth 2.0 error body)")
     @blp.alt_response(401, description="Client authentication failed (OAuth 2.0 error body)")
     def post(self):
-        """Exchange client credentials for a bearer token."""
-        response = authorization.create_token_response()
-        if response.status_code == 200:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
+        """Exchange client credentials for a bearer token (a 200 commits the token row)."""
+        return authorization.create_token_response()

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Response, current_app
 
 from app.errors import AppError, envelope
-from app.extensions import db
 
 STATUS_WORDS = {
     "valid": ("SAH", "VALID"),
@@ -40,7 +39,6 @@ def json_errors(view: Any) -> Any:
         try:
             return view(*args, **kwargs)
         except AppError as error:
-            db.session.rollback()
             return envelope(error.status, error.code, error.message, error.details)
 
     wrapper.__name__ = view.__name__

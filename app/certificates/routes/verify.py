@@ -25,10 +25,10 @@ from app.institutions.models import Institution
 @bp.route("/v/<code>")
 @limiter.limit(verify_limit)
 def verify_page(code: str):
+    # A 200 commits (app/transactions.py), so the read ends in COMMIT, not ROLLBACK: psycopg
+    # forgets its prepared statements at every ROLLBACK, and keeping the scan's saves
+    # PostgreSQL planning it anew. tests/certificates/test_transactions.py checks it.
     report = scan.verify_code(code)
-    # The read ends in COMMIT, not the teardown's ROLLBACK: psycopg forgets its prepared
-    # statements at every ROLLBACK, and keeping the scan's saves PostgreSQL planning it anew.
-    db.session.commit()
     return render_template(
         "certificates/verify.html",
         report=report,
@@ -81,8 +81,7 @@ def upload():
         else:
             try:
                 result = verify_upload(data)
-            except AppError as exc:
-                db.session.rollback()
+            except AppError as exc:  # the file's fault, shown on the page; nothing was written
                 error = exc.message
     return render_template(
         "certificates/upload.html",

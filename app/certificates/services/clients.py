@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.audit.services import record
 from app.certificates.models import OAuthClient, sha256_hex
@@ -11,8 +11,13 @@ from app.db import utcnow
 from app.extensions import db
 from app.institutions.models import Institution
 
+if TYPE_CHECKING:
+    from app.auth.models import User
 
-def create_client(institution: Institution, name: str, actor: Any) -> tuple[OAuthClient, str]:
+
+def create_client(
+    institution: Institution, name: str, actor: User | None
+) -> tuple[OAuthClient, str]:
     """A new client for `institution`; returns it and its secret (shown once)."""
     secret = secrets.token_urlsafe(32)
     client = OAuthClient(
@@ -34,7 +39,7 @@ def create_client(institution: Institution, name: str, actor: Any) -> tuple[OAut
     return client, secret
 
 
-def revoke_client(client: OAuthClient, actor: Any) -> None:
+def revoke_client(client: OAuthClient, actor: User | None) -> None:
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         record(
