@@ -8,7 +8,8 @@ registers the "assessments" completion requirement with the courses feature
 """
 
 from flask import Blueprint
-from flask_smorest import Blueprint as ApiBlueprint
+
+from app.api import ApiBlueprint
 
 bp = Blueprint(
     "assessments",

@@ -8,15 +8,14 @@ from typing import Any
 import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
-from app.api import BEARER, ErrorSchema, current_api_user, token_required
+from app.api import BEARER, ApiBlueprint, ErrorSchema, current_api_user, token_required
 from app.audit.permissions import audit_scope, can_view_audit
 from app.audit.queries import AuditFilter, events_query, page_of
 from app.audit.schemas import AuditPageSchema, AuditQuerySchema
 from app.errors import Forbidden
 
-blp = Blueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="Audit trail")
+blp = ApiBlueprint("audit_api", __name__, url_prefix="/api/v1/audit", description="Audit trail")
 
 
 @blp.route("")

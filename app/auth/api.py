@@ -7,16 +7,15 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
-from app.api import BEARER, current_api_user, token_required
+from app.api import BEARER, ApiBlueprint, current_api_user, token_required
 from app.auth import services
 from app.auth.models import ApiToken, User
 from app.auth.schemas import MeSchema, TokenCreatedSchema, TokenRequestSchema, TokenSchema
 from app.errors import Unauthorized
 from app.extensions import limiter
 
-blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Authentication")
+blp = ApiBlueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Authentication")
 
 
 class LoginFailed(Unauthorized):

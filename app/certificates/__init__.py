@@ -2,18 +2,43 @@
 PDF/A-3b with a PAdES signature and a QR code, public verification, status lists, VC-API.
 
 A certificate is issued when the courses feature says an enrolment is complete: the
-receiver below listens to `course_completed` (it flushes, never commits)."""
+receiver below listens to `course_completed` (it flushes, never commits).
+
+The feature's blueprints live here; `app.certificates.routes` and `app.certificates.api`
+attach their views to them, and `register` registers them."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
+from app import nav
+from app.api import ApiBlueprint
 from app.courses.signals import course_completed
 
 log = logging.getLogger(__name__)
+
+bp = Blueprint("certificates", __name__, template_folder="templates")
+admin_bp = Blueprint("certificates_admin", __name__, url_prefix="/certificates/admin")
+certificates_api = ApiBlueprint(
+    "certificates_api", __name__, url_prefix="/api/v1", description="Competency certificates"
+)
+vcapi_blp = ApiBlueprint(
+    "vcapi",
+    __name__,
+    url_prefix="",
+    description="VC-API: verify any eddsa-jcs-2022 credential; issue for an institution's "
+    "system (OAuth 2.0 client credentials, scope `issue:credentials`).",
+)
+
+nav.add("certificates.mine", _l("My certificates"), roles=("*",), order=60)
+nav.add("certificates.upload", _l("Verify a certificate"), order=70)
+nav.add(
+    "certificates_admin.index", _l("Certificates"), roles=("institution_admin", "admin"), order=65
+)
 
 
 @course_completed.connect
@@ -27,17 +52,18 @@ def _issue_on_completion(sender: Any, enrollment: Any = None, **extra: Any) -> N
 def register(app: Flask) -> None:
     """Blueprints, the VC-API's OAuth server, CLI commands and the font-subsetting check."""
     from app.api import api
-    from app.certificates import admin, routes, vcapi
-    from app.certificates.api import blp as certificates_api
+    from app.certificates import api as _api_views  # noqa: F401  attaches the endpoints
+    from app.certificates import routes as _page_views  # noqa: F401  attaches the pages
+    from app.certificates.api.oauth import init_oauth
     from app.certificates.cli import register as register_cli
-    from app.certificates.oauth import ISSUE_SCOPE, init_oauth
+    from app.certificates.models import ISSUE_SCOPE
     from app.certificates.pdf.render import harfbuzz_subset_available
     from app.extensions import csrf
 
     app.config.setdefault("VERIFY_RATE_LIMIT", "60 per minute")
-    app.register_blueprint(routes.bp)
-    app.register_blueprint(admin.bp)
-    for blueprint in (certificates_api, vcapi.blp):
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
+    for blueprint in (certificates_api, vcapi_blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     if "oauth2" not in api.spec.components.security_schemes:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.institutions.models import Institution
+from app.transactions import transaction
 
 
 def _institution(slug: str) -> Institution:
@@ -37,14 +38,16 @@ def register(app: Flask) -> None:
         if cohort is None:
             raise click.ClickException(f"No cohort {cohort_id}.")
         ids = jobs.pending_enrollments(cohort)
+        on_rq = jobs.runner() == "rq"
         try:
-            job = jobs.start_cohort_job(cohort)
+            with transaction():
+                job = jobs.start_cohort_job(cohort)
+                if on_rq:
+                    jobs.dispatch(job, ids)  # queued once the job row is committed
         except AppError as error:
             raise click.ClickException(error.message) from error
-        db.session.commit()
         with click.progressbar(length=job.total, label=f"Issuing {job.total} certificates") as bar:
-            if jobs.runner() == "rq":
-                jobs.dispatch(job, ids)
+            if on_rq:
                 seen = 0
                 while seen < job.total:
                     time.sleep(0.5)
@@ -71,7 +74,7 @@ def register(app: Flask) -> None:
         """
         from flask import current_app
 
-        from app.certificates.services.verification import verify_upload
+        from app.certificates.services.upload import verify_upload
         from app.errors import AppError
 
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
@@ -96,10 +99,10 @@ def register(app: Flask) -> None:
         """Make a new credential key and document-signing certificate; old ones still verify."""
         from app.certificates.services.keys import ensure_document_cert, rotate_keys
 
-        institution = _institution(slug)
-        key = rotate_keys(institution, actor=None)
-        ensure_document_cert(institution)
-        db.session.commit()
+        with transaction():
+            institution = _institution(slug)
+            key = rotate_keys(institution, actor=None)
+            ensure_document_cert(institution)
         click.echo(f"{institution.slug}: new credential key {key.fragment}")
 
     @app.cli.command("compromise-key")
@@ -117,10 +120,10 @@ def register(app: Flask) -> None:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         try:
-            key = compromise_key(find_key(institution, fragment), moment, reason)
+            with transaction():
+                key = compromise_key(find_key(institution, fragment), moment, reason)
         except AppError as error:
             raise click.ClickException(error.message) from error
-        db.session.commit()
         click.echo(f"{institution.slug}: {key.fragment} compromised since {moment.isoformat()}")
 
     @app.cli.command("retry-certificate-pdfs")
@@ -128,6 +131,6 @@ def register(app: Flask) -> None:
         """Render the PDFs of certificates left pending by a failure."""
         from app.certificates.services.issuance import retry_pending_pdfs
 
-        done = retry_pending_pdfs()
-        db.session.commit()
+        with transaction():
+            done = retry_pending_pdfs()
         click.echo(f"Rendered {len(done)} pending certificate PDFs.")

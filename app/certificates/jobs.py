@@ -4,7 +4,9 @@ The job row counts progress. Work is split into chunks: on RQ (when REDIS_URL is
 CERTIFICATES_JOB_RUNNER=rq) each chunk is an RQ job, so more workers finish sooner; otherwise
 the chunks run in a thread of this process ("thread"), or right away ("inline", for tests).
 Each certificate takes two short transactions: the number and credential first (the
-counter row is locked only briefly), then the PDF.
+counter row is locked only briefly), then the PDF. The chunks are queued, or their thread
+started, once the job row is committed (`after_commit`): a worker never looks for a job
+that is not there yet.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from sqlalchemy import case, select, update
@@ -26,6 +28,10 @@ from app.courses.models import Cohort, Enrollment
 from app.db import utcnow
 from app.errors import Conflict
 from app.extensions import db
+from app.transactions import after_commit, commit, transaction
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +61,8 @@ def pending_enrollments(cohort: Cohort) -> list[int]:
     return pending
 
 
-def start_cohort_job(cohort: Cohort, actor: Any = None) -> BulkIssueJob:
-    """Create the job row and hand its chunks to the runner (after the caller commits)."""
+def start_cohort_job(cohort: Cohort, actor: User | None = None) -> BulkIssueJob:
+    """Create the job row; `dispatch` then hands its chunks to the runner."""
     ids = pending_enrollments(cohort)
     if not ids:
         raise Conflict("Every completed trainee of this cohort already has a certificate.")
@@ -83,28 +89,36 @@ def chunks(ids: list[int], size: int = CHUNK_SIZE) -> list[list[int]]:
 
 
 def dispatch(job: BulkIssueJob, ids: list[int]) -> None:
-    """Run or enqueue the job's chunks. Call after the job row is committed."""
+    """Hand the job's chunks to the runner once the job row is committed: RQ jobs are
+    queued, or the thread started, after the commit of the transaction it is part of.
+    "inline" (for tests) runs them here, as a worker would: the job row is committed first."""
     mode = runner()
     parts = chunks(ids)
-    if mode == "rq":
+    job_id = job.id
+    if mode == "inline":
+        commit()
+        for part in parts:
+            run_chunk(job_id, part)
+    elif mode == "rq":
         from redis import Redis
         from rq import Queue
 
         queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-        for part in parts:
-            queue.enqueue(run_chunk, job.id, part, job_timeout=3600)
-    elif mode == "inline":
-        for part in parts:
-            run_chunk(job.id, part)
+
+        def enqueue() -> None:
+            for part in parts:
+                queue.enqueue(run_chunk, job_id, part, job_timeout=3600)
+
+        after_commit(enqueue)
     else:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
 
         def work() -> None:
             with app.app_context():
                 for part in parts:
-                    run_chunk(job.id, part)
+                    run_chunk(job_id, part)
 
-        threading.Thread(target=work, name=f"bulk-issue-{job.id}", daemon=True).start()
+        after_commit(threading.Thread(target=work, name=f"bulk-issue-{job_id}", daemon=True).start)
 
 
 @contextmanager
@@ -138,19 +152,18 @@ def _bump(job_id: int, ok: bool) -> None:
         .values(status="done", finished_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
 def issue_one(enrollment_id: int) -> Certificate:
     """Issue one enrolment's certificate in two commits: the row, then its PDF."""
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None:
-        raise Conflict("The enrolment no longer exists.")
-    cert = issue_certificate(enrollment, with_pdf=False)
-    db.session.commit()
+    with transaction():
+        enrollment = db.session.get(Enrollment, enrollment_id)
+        if enrollment is None:
+            raise Conflict("The enrolment no longer exists.")
+        cert = issue_certificate(enrollment, with_pdf=False)
     if cert.state != "issued":
-        attach_pdf(cert)
-        db.session.commit()
+        with transaction():
+            attach_pdf(cert)
     return cert
 
 
@@ -162,7 +175,7 @@ def run_chunk(job_id: int, enrollment_ids: list[int]) -> None:
                 issue_one(enrollment_id)
                 ok = True
             except Exception:
-                db.session.rollback()
                 log.exception("bulk job %s: enrolment %s failed", job_id, enrollment_id)
                 ok = False
-            _bump(job_id, ok)
+            with transaction():
+                _bump(job_id, ok)

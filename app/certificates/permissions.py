@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.certificates.models import Certificate
 
+if TYPE_CHECKING:
+    from app.auth.models import User
 
-def can_manage_certificates(user: Any, institution_id: int | None) -> bool:
+
+def can_manage_certificates(user: User | None, institution_id: int | None) -> bool:
     """Platform admins, and the institution's own admins."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -16,7 +19,7 @@ def can_manage_certificates(user: Any, institution_id: int | None) -> bool:
     )
 
 
-def can_view_certificate(user: Any, cert: Certificate) -> bool:
+def can_view_certificate(user: User | None, cert: Certificate) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return cert.user_id == user.id or can_manage_certificates(user, cert.institution_id)

@@ -14,6 +14,14 @@ class UnitSchema(ma.Schema):
 
 class PublicCertificateSchema(ma.Schema):
     number = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": ["training", "competency"]})
+    document = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "Which document it is: Sertifikat Pelatihan (training) or "
+            "Sertifikat Kompetensi (competency)",
+        },
+    )
     holder_name = ma.fields.String(required=True)
     qualification = ma.fields.String(required=True)
     course_version = Int32(allow_none=True)

@@ -6,9 +6,9 @@ views to them, and the app factory imports those two packages to register them."
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint as ApiBlueprint
 
 from app import nav
+from app.api import ApiBlueprint
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 

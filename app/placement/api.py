@@ -7,9 +7,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
-from app.api import BEARER, current_api_user, token_required
+from app.api import BEARER, ApiBlueprint, current_api_user, token_required
 from app.errors import Forbidden, NotFound
 from app.extensions import limiter
 from app.placement import schemas as s
@@ -31,7 +30,9 @@ from app.placement.services import survey as surveys
 from app.placement.services.counselling import CaseloadRow
 from app.placement.services.profile import profile_of, save_profile
 
-blp = Blueprint("placement_api", __name__, url_prefix="/api/v1/placement", description="Placement")
+blp = ApiBlueprint(
+    "placement_api", __name__, url_prefix="/api/v1/placement", description="Placement"
+)
 
 
 def _application_out(application: Application) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def test_employer_scans_the_qr_reads_valid_and_downloads_the_pdf(live_server, pa
 def test_employer_sees_a_revoked_certificate(live_server, page):
     from app.auth.models import User, UserRole
     from app.certificates.services.issuance import issue_certificate
-    from app.certificates.services.lifecycle import revoke
+    from app.certificates.services.lifecycle import change
     from app.courses.models import Enrollment
     from app.extensions import db
     from app.institutions.models import Institution
@@ -51,7 +51,7 @@ def test_employer_sees_a_revoked_certificate(live_server, page):
         db.session.flush()
         enrollment_id = complete(user.id, build_course(institution.id))
         cert = issue_certificate(db.session.get(Enrollment, enrollment_id), with_pdf=False)
-        revoke(cert, "Dokumen pendukung palsu", None)
+        change("revoke", cert, "Dokumen pendukung palsu", None)
         db.session.commit()
         code = cert.code
     page.goto(f"{live_server.url}/v/{code}")

@@ -186,3 +186,41 @@ def test_a_passed_theory_test_judges_its_units_and_a_failed_one_does_not(
     for code in codes:
         assert f"{code}: K, uji teori “Ujian Teori JWD” lulus" in narrative
     assert cert.snapshot["assessor"] is None
+
+
+def _without_kind(app, cert_id: int) -> None:
+    """As a certificate issued before the kind existed: its snapshot has no kind."""
+    with app.app_context():
+        cert = db.session.get(Certificate, cert_id)
+        cert.snapshot = {k: v for k, v in cert.snapshot.items() if k != "certificate_kind"}
+        db.session.commit()
+
+
+def _document(page: str) -> str:
+    return page.split('<dd class="document"', 1)[1].split("</dd>", 1)[0]
+
+
+def test_the_verification_page_and_api_name_the_document(
+    app, client, completed, make_institution, make_user
+):
+    training = issue(app, completed(), with_pdf=False)
+    enrollment_id, _practical = _competency_course(app, make_institution, make_user)
+    competency = issue(app, enrollment_id, with_pdf=False)
+    old = issue(app, completed(full_name="Budi Lama", email="lama@contoh.id"), with_pdf=False)
+    _without_kind(app, old.id)
+
+    expected = {
+        training.code: ("training", "Sertifikat Pelatihan"),
+        competency.code: ("competency", "Sertifikat Kompetensi"),
+        old.code: ("competency", "Sertifikat Kompetensi"),
+    }
+    for code, (kind, document) in expected.items():
+        page = client.get(f"/v/{code}")
+        assert page.status_code == 200
+        shown = _document(page.get_data(as_text=True))
+        assert f'data-kind="{kind}">{document} ' in shown
+        other = "Sertifikat Kompetensi" if kind == "training" else "Sertifikat Pelatihan"
+        assert other not in shown
+        body = client.get(f"/api/v1/verify/{code}").get_json()
+        assert (body["status"], body["certificate"]["kind"]) == ("valid", kind)
+        assert body["certificate"]["document"] == document

@@ -24,8 +24,8 @@ from app.audit.models import AuditEvent
 from app.certificates.crypto.didkey import did_key_from_public_key, did_key_verification_method
 from app.certificates.crypto.keys import generate_ed25519_key
 from app.certificates.crypto.multibase import encode_base58btc
-from app.certificates.oauth import create_client
 from app.certificates.services import intake
+from app.certificates.services.clients import create_client
 from app.errors import ValidationFailed
 from app.extensions import db
 from tests.pages import elements

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.certificates.models import BulkIssueJob, Certificate, CredentialKey
 from app.courses.models import CourseVersion
 from app.extensions import db
+from app.transactions import transaction
 from tests.certificates.conftest import build_course, complete, make_cohort
 
 
@@ -74,12 +75,12 @@ def test_bulk_issuance_runs_on_a_real_rq_worker(app, committed_db, make_user, ma
         with app.app_context():
             cohort = db.session.get(Cohort, cohort_id)
             ids = jobs.pending_enrollments(cohort)
-            job = jobs.start_cohort_job(cohort)
-            db.session.commit()
             original = jobs.QUEUE_NAME
             jobs.QUEUE_NAME = name
             try:
-                jobs.dispatch(job, ids)
+                with transaction():  # the chunks are queued once the job row is committed
+                    job = jobs.start_cohort_job(cohort)
+                    jobs.dispatch(job, ids)
             finally:
                 jobs.QUEUE_NAME = original
             connection = Redis.from_url(url)
@@ -178,7 +179,7 @@ def test_the_admin_page_starts_a_cohort_job_and_shows_its_progress(
 
 
 def test_an_admin_creates_and_revokes_a_vc_api_client(app, client, client_as, make_user):
-    from app.certificates.oauth import OAuthClient
+    from app.certificates.models import OAuthClient
 
     admin = client_as("institution_admin")
     page = admin.post("/certificates/admin/clients", data={"name": "SIAKAD"}).get_data(as_text=True)

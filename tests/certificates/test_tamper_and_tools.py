@@ -60,7 +60,7 @@ def test_the_genuine_pdf_verifies_and_one_changed_byte_does_not(app, client, com
     cert = issue(app, completed())
     genuine = client.get(f"/v/{cert.code}/certificate.pdf").data
     with app.app_context():
-        from app.certificates.services.verification import verify_upload
+        from app.certificates.services.upload import verify_upload
 
         result = verify_upload(genuine)
         assert (result["genuine"], result["unmodified"], result["current"]) == (True, True, True)

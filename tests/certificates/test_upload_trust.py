@@ -28,7 +28,8 @@ from app.certificates.models import Certificate, DocumentSigningCert
 from app.certificates.pdf.render import render_certificate_html
 from app.certificates.pdf.sign import sign_pdf
 from app.certificates.services import keys, lifecycle, pdfstore
-from app.certificates.services.verification import verify_credential, verify_upload
+from app.certificates.services.upload import verify_upload
+from app.certificates.services.verification import verify_credential
 from app.db import utcnow
 from app.extensions import db
 from tests.certificates.conftest import fetch, issue
@@ -201,7 +202,7 @@ def test_the_genuine_pdf_is_valid_with_every_check_passed(client, genuine, insti
 def test_a_revoked_genuine_pdf_shows_the_most_severe_outcome(app, client, genuine):
     cert, pdf = genuine
     with app.app_context():
-        lifecycle.revoke(db.session.get(Certificate, cert.id), "data error", None)
+        lifecycle.change("revoke", db.session.get(Certificate, cert.id), "data error", None)
         db.session.commit()
     page = _upload(client, pdf)
     assert headline(page) == "DICABUT / REVOKED"

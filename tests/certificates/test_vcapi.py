@@ -9,7 +9,7 @@ import pytest
 from app.certificates.crypto.dataintegrity import create_proof
 from app.certificates.crypto.didkey import did_key_from_public_key, did_key_verification_method
 from app.certificates.crypto.keys import generate_ed25519_key
-from app.certificates.oauth import create_client, revoke_client
+from app.certificates.services.clients import create_client, revoke_client
 from app.extensions import db
 
 CREDENTIAL = {
@@ -141,7 +141,7 @@ def test_issue_refuses_without_a_valid_token(app, client, oauth_client):
 def test_a_revoked_client_loses_its_tokens(app, client, oauth_client):
     from sqlalchemy import func, select
 
-    from app.certificates.oauth import OAuthClient, OAuthToken
+    from app.certificates.models import OAuthClient
 
     client_id, secret, _institution = oauth_client
     access = _token(client, client_id, secret).get_json()["access_token"]

@@ -112,6 +112,12 @@ def build_credential(
     }
 
 
+def stored_kind(snapshot: dict[str, Any]) -> str:
+    """The kind frozen in a certificate's snapshot. Certificates issued before the kind
+    existed were all worded as competency certificates."""
+    return snapshot.get("certificate_kind", "competency")
+
+
 def document_name(kind: str) -> str:
     return "Sertifikat Kompetensi" if kind == "competency" else "Sertifikat Pelatihan"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import base58
 from dateutil.relativedelta import relativedelta
@@ -26,6 +26,9 @@ from app.courses.services.coverage import unit_results
 from app.db import utcnow
 from app.errors import Conflict
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +157,7 @@ def _new_row(
     units: list[dict[str, Any]],
     generation: int,
     holder_name: str | None,
-    actor: Any,
+    actor: User | None,
 ) -> Certificate:
     institution = enrollment.course.institution
     key = ensure_credential_key(institution)
@@ -213,7 +216,7 @@ def _new_row(
 def issue_certificate(
     enrollment: Enrollment,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     with_pdf: bool = True,
     generation: int = 1,
     holder_name: str | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
@@ -32,6 +32,9 @@ from app.db import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +232,7 @@ def import_document_cert(
     *,
     key_pem: bytes | None = None,
     password: bytes | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> DocumentSigningCert:
     """Import a CA-issued certificate: a PKCS#12 file, or PEM certificate(s) plus a PEM key."""
     try:
@@ -251,7 +254,7 @@ def import_document_cert(
 
 
 def rotate_keys(
-    institution: Institution, actor: Any = None, *, document: bool = True
+    institution: Institution, actor: User | None = None, *, document: bool = True
 ) -> CredentialKey:
     """Retire the current credential key (it keeps verifying) and make the next one."""
     old = current_credential_key(institution)
@@ -274,7 +277,7 @@ def rotate_keys(
 
 
 def compromise_key(
-    key: CredentialKey, at: datetime, reason: str, actor: Any = None
+    key: CredentialKey, at: datetime, reason: str, actor: User | None = None
 ) -> CredentialKey:
     """Distrust `key` from `at` on; a new current key replaces it if it was current."""
     if at.tzinfo is None:

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
-from app.certificates.models import BulkIssueJob, Certificate
-from app.certificates.oauth import OAuthClient
+from app.certificates.models import BulkIssueJob, Certificate, OAuthClient
 from app.certificates.services import keys
 from app.certificates.services.verification import certificate_status
 from app.courses.models import Cohort, Course, Enrollment

@@ -28,6 +28,7 @@ from app.certificates.models import Certificate, DocumentSigningCert
 from app.certificates.pdf.qr import qr_data_uri
 from app.certificates.pdf.render import CertificateRenderer, render_certificate_html
 from app.certificates.pdf.sign import make_signer, sign_pdf
+from app.certificates.services.credential import stored_kind
 from app.certificates.services.keys import ensure_document_cert, signing_material
 from app.extensions import db
 
@@ -75,8 +76,7 @@ def render_context(cert: Certificate) -> dict[str, Any]:
         "holder_name": snap["holder_name"],
         "qualification_title": snap["course_title"],
         "jp_hours": snap["hours"],
-        # Certificates issued before the kind existed were all worded as competency.
-        "certificate_kind": snap.get("certificate_kind", "competency"),
+        "certificate_kind": stored_kind(snap),
         "units": snap["units"],
         "issued_on": _print_date(cert.issued_at),
         "valid_until": _print_date(cert.valid_until),

@@ -22,6 +22,7 @@ from app.certificates.crypto.dataintegrity import verify_proof
 from app.certificates.crypto.didkey import DidError
 from app.certificates.crypto.multibase import decode_ed25519_public_multikey
 from app.certificates.models import Certificate, CredentialKey
+from app.certificates.services.credential import document_name, stored_kind
 from app.certificates.services.keys import issuer_did_for_slug
 from app.certificates.services.verification import (
     compromise_reason,
@@ -101,7 +102,10 @@ _SCAN = _scan_statement()
 
 
 def _snapshot_fields(snap: dict[str, Any]) -> dict[str, Any]:
+    kind = stored_kind(snap)
     return {
+        "kind": kind,
+        "document": document_name(kind),
         "holder_name": snap["holder_name"],
         "qualification": snap["course_title"],
         "course_version": snap.get("course_version"),

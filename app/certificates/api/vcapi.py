@@ -17,20 +17,24 @@ proofValue or key, a bad signature, a validFrom of year 99999) is a 200 with
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from authlib.integrations.flask_oauth2 import current_token
 from authlib.oauth2 import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import request
 from flask.views import MethodView
 
-from app.api import ApiBlueprint
 from app.audit.services import record
+from app.certificates import vcapi_blp as blp
+from app.certificates.api.oauth import authorization, require_oauth
 from app.certificates.crypto.dataintegrity import ProofError, create_proof
 from app.certificates.crypto.didkey import did_key_from_public_key, did_key_verification_method
 from app.certificates.crypto.multibase import decode_ed25519_public_multikey
-from app.certificates.oauth import ISSUE_SCOPE, OAuthClient, authorization, require_oauth
-from app.certificates.routes import verify_limit
+from app.certificates.models import ISSUE_SCOPE, OAuthClient
+from app.certificates.routes.common import verify_limit
 from app.certificates.schemas import (
     OAuthTokenRequestSchema,
     OAuthTokenResponseSchema,
@@ -42,15 +46,7 @@ from app.certificates.schemas import (
 from app.certificates.services import intake, keys, verification
 from app.db import utcnow
 from app.errors import Forbidden, Unauthorized, ValidationFailed
-from app.extensions import db, limiter
-
-blp = ApiBlueprint(
-    "vcapi",
-    __name__,
-    url_prefix="",
-    description="VC-API: verify any eddsa-jcs-2022 credential; issue for an institution's "
-    "system (OAuth 2.0 client credentials, scope `issue:credentials`).",
-)
+from app.extensions import limiter
 
 OAUTH = [{"oauth2": [ISSUE_SCOPE]}]
 
@@ -105,17 +101,24 @@ class VerifyCredential(MethodView):
         return result
 
 
-def _client() -> OAuthClient:
-    try:
-        token = require_oauth.acquire_token([ISSUE_SCOPE])
-    except OAuth2Error as error:
-        if error.error == "insufficient_scope":
-            raise Forbidden("The token lacks the issue:credentials scope.") from error
-        raise Unauthorized(
-            "A valid OAuth 2.0 bearer token (client credentials) is required.",
-            details={"oauth_error": error.error},
-        ) from error
-    return token.client
+def oauth_client_required(view: Callable) -> Callable:
+    """A bearer token of an OAuth 2.0 client with the scope issue:credentials (401 without a
+    valid token, 403 without the scope), checked before the body is read."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            require_oauth.acquire_token([ISSUE_SCOPE])
+        except OAuth2Error as error:
+            if error.error == "insufficient_scope":
+                raise Forbidden("The token lacks the issue:credentials scope.") from error
+            raise Unauthorized(
+                "A valid OAuth 2.0 bearer token (client credentials) is required.",
+                details={"oauth_error": error.error},
+            ) from error
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _signing_identity(client: OAuthClient, issuer_id: Any) -> tuple[str, str]:
@@ -138,6 +141,7 @@ def _signing_identity(client: OAuthClient, issuer_id: Any) -> tuple[str, str]:
 @blp.route("/credentials/issue", endpoint="issue")
 class IssueCredential(MethodView):
     @blp.doc(security=OAUTH)
+    @oauth_client_required
     @blp.arguments(VcIssueRequestSchema)
     @blp.response(201, VcIssueResponseSchema)
     @blp.alt_response(401, description="No valid OAuth 2.0 token")
@@ -150,7 +154,7 @@ class IssueCredential(MethodView):
     )
     def post(self, body: dict):
         """Sign a credential (eddsa-jcs-2022) with the client's institution key."""
-        client = _client()
+        client: OAuthClient = current_token.client
         intake.check_document_bounds(body["credential"])
         credential = copy.deepcopy(body["credential"])
         if "proof" in credential:
@@ -177,7 +181,6 @@ class IssueCredential(MethodView):
             target_type="Credential",
             target_id=str(credential.get("id", ""))[:64] or None,
         )
-        db.session.commit()
         return {"verifiableCredential": signed}
 
 
@@ -197,10 +200,5 @@ class Token(MethodView):
     @blp.alt_response(400, description="Invalid grant or request (OAuth 2.0 error body)")
     @blp.alt_response(401, description="Client authentication failed (OAuth 2.0 error body)")
     def post(self):
-        """Exchange client credentials for a bearer token."""
-        response = authorization.create_token_response()
-        if response.status_code == 200:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
+        """Exchange client credentials for a bearer token (a 200 commits the token row)."""
+        return authorization.create_token_response()

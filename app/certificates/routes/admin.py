@@ -6,29 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import nav
-from app.certificates import jobs, oauth
-from app.certificates.models import BulkIssueJob, Certificate
+from app.certificates import admin_bp as bp
+from app.certificates import jobs
+from app.certificates.models import BulkIssueJob, Certificate, OAuthClient
 from app.certificates.permissions import can_manage_certificates
-from app.certificates.services import keys, lifecycle
+from app.certificates.services import clients, keys, lifecycle
 from app.certificates.services.issuance import issue_certificate
 from app.certificates.services.overview import admin_overview
 from app.courses.models import Cohort, Enrollment
 from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
-
-bp = Blueprint("certificates_admin", __name__, url_prefix="/certificates/admin")
-
-nav.add(
-    "certificates_admin.index", _l("Certificates"), roles=("institution_admin", "admin"), order=65
-)
 
 
 def _institution() -> Institution:
@@ -85,12 +78,12 @@ def issue(enrollment_id: int):
     if enrollment is None or enrollment.course.institution_id != institution.id:
         abort(404)
     try:
-        cert = issue_certificate(enrollment, actor=current_user)
-        db.session.commit()
-        flash(_("Certificate %(number)s issued.", number=cert.number), "success")
+        with db.session.begin_nested():
+            cert = issue_certificate(enrollment, actor=current_user)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
+    else:
+        flash(_("Certificate %(number)s issued.", number=cert.number), "success")
     return _back(institution)
 
 
@@ -101,11 +94,10 @@ def issue_cohort(cohort_id: int):
     if cohort is None or cohort.course.institution_id != institution.id:
         abort(404)
     try:
-        ids = jobs.pending_enrollments(cohort)
-        job = jobs.start_cohort_job(cohort, current_user)
-        db.session.commit()
+        with db.session.begin_nested():
+            ids = jobs.pending_enrollments(cohort)
+            job = jobs.start_cohort_job(cohort, current_user)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return _back(institution)
     jobs.dispatch(job, ids)
@@ -126,19 +118,22 @@ def job(job_id: int):
 def change(cert_id: int, action: str):
     institution = _institution()
     cert = _owned(Certificate, cert_id, institution)
-    reason = request.form.get("reason", "")
     try:
-        if action == "reissue":
-            new = lifecycle.reissue(cert, reason, current_user, request.form.get("holder_name"))
-            message = _("Certificate reissued as %(number)s.", number=new.number)
-        else:
-            getattr(lifecycle, action)(cert, reason, current_user)
-            message = _("Certificate %(number)s updated.", number=cert.number)
-        db.session.commit()
-        flash(message, "success")
+        with db.session.begin_nested():
+            result = lifecycle.change(
+                action,
+                cert,
+                request.form.get("reason", ""),
+                current_user,
+                request.form.get("holder_name"),
+            )
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
+    else:
+        if result is cert:
+            flash(_("Certificate %(number)s updated.", number=cert.number), "success")
+        else:
+            flash(_("Certificate reissued as %(number)s.", number=result.number), "success")
     return _back(institution)
 
 
@@ -146,7 +141,6 @@ def change(cert_id: int, action: str):
 def rotate():
     institution = _institution()
     key = keys.rotate_keys(institution, current_user)
-    db.session.commit()
     flash(_("New signing key %(key)s created.", key=key.fragment), "success")
     return _back(institution)
 
@@ -160,12 +154,12 @@ def compromise(number: int):
     except ValueError:
         since = datetime.now(UTC)
     try:
-        keys.compromise_key(key, since, request.form.get("reason", "") or "-", current_user)
-        db.session.commit()
-        flash(_("Key %(key)s marked compromised.", key=key.fragment), "success")
+        with db.session.begin_nested():
+            keys.compromise_key(key, since, request.form.get("reason", "") or "-", current_user)
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
+    else:
+        flash(_("Key %(key)s marked compromised.", key=key.fragment), "success")
     return _back(institution)
 
 
@@ -175,26 +169,25 @@ def import_certificate():
     upload, key_upload = request.files.get("certificate"), request.files.get("key")
     password = (request.form.get("password") or "").encode() or None
     try:
-        keys.import_document_cert(
-            institution,
-            upload.read() if upload else b"",
-            key_pem=key_upload.read() or None if key_upload else None,
-            password=password,
-            actor=current_user,
-        )
-        db.session.commit()
-        flash(_("Document-signing certificate imported."), "success")
+        with db.session.begin_nested():
+            keys.import_document_cert(
+                institution,
+                upload.read() if upload else b"",
+                key_pem=key_upload.read() or None if key_upload else None,
+                password=password,
+                actor=current_user,
+            )
     except AppError as error:
-        db.session.rollback()
         flash(error.message, "error")
+    else:
+        flash(_("Document-signing certificate imported."), "success")
     return _back(institution)
 
 
 @bp.post("/clients")
 def create_client():
     institution = _institution()
-    client, secret = oauth.create_client(institution, request.form.get("name", ""), current_user)
-    db.session.commit()
+    client, secret = clients.create_client(institution, request.form.get("name", ""), current_user)
     flash(_("Client created. Copy the secret now; it is not shown again."), "success")
     return render_template(
         "certificates/client_created.html", client=client, secret=secret, institution=institution
@@ -204,7 +197,6 @@ def create_client():
 @bp.post("/clients/<int:client_pk>/revoke")
 def revoke_client(client_pk: int):
     institution = _institution()
-    oauth.revoke_client(_owned(oauth.OAuthClient, client_pk, institution), current_user)
-    db.session.commit()
+    clients.revoke_client(_owned(OAuthClient, client_pk, institution), current_user)
     flash(_("Client revoked."), "success")
     return _back(institution)
