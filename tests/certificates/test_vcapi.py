@@ -141,7 +141,7 @@ def test_issue_refuses_without_a_valid_token(app, client, oauth_client):
 def test_a_revoked_client_loses_its_tokens(app, client, oauth_client):
     from sqlalchemy import func, select
 
-    from app.certificates.models import OAuthClient
+    from app.certificates.models import OAuthClient, OAuthToken
 
     client_id, secret, _institution = oauth_client
     access = _token(client, client_id, secret).get_json()["access_token"]
