@@ -125,7 +125,7 @@ def _other_users(institution_id: int) -> dict[str, Any]:
 
 
 def build_world(tmp: Path) -> World:
-    from app.certificates.oauth import create_client
+    from app.certificates.services.clients import create_client
 
     from app.auth.models import User
     from app.auth.services import create_token
