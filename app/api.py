@@ -3,6 +3,7 @@ in the OpenAPI document."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,9 @@ class JsonParser(FlaskParser):
             return super()._raw_load_json(req)
         except RecursionError as exc:
             abort(400, exc=exc, messages={"json": ["The JSON is nested too deeply."]})
-        except ValueError as exc:  # JSONDecodeError is handled by webargs itself
+        except json.JSONDecodeError:
+            raise  # webargs' load_json answers it (an empty body is no body)
+        except ValueError as exc:
             abort(400, exc=exc, messages={"json": [str(exc).split(";")[0]]})
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_smorest import Blueprint as SmorestBlueprint
+
+from app.api import ApiBlueprint
 from app.ops.guards import INTEGER_MAX
 
 # flask-smorest's own pagination header schema: output only, never loaded.
@@ -77,3 +80,26 @@ def test_an_absent_body_with_required_fields_is_a_422_naming_them(client, db):
                 "password": ["Missing data for required field."],
             }
         }
+
+
+def test_every_api_answers_a_body_it_cannot_parse_with_the_envelope(client, db):
+    """An integer past Python's 4,300-digit bound and a body nested 100,000 deep were 500s on
+    every JSON API but the VC-API; app.api.ApiBlueprint's parser answers both with a 400."""
+    huge = '{"email": "a@b.id", "password": ' + "1" * 5_000 + "}"
+    deep = "[" * 100_000 + "]" * 100_000
+    for body, detail in (
+        (huge, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 "
+         "digits"),
+        (deep, "The JSON is nested too deeply."),
+    ):  # fmt: skip
+        response = client.post("/api/v1/auth/tokens", data=body, content_type="application/json")
+        assert response.status_code == 400
+        error = response.get_json()["error"]
+        assert error["code"] == "bad_request"
+        assert error["details"] == {"json": [detail]}
+
+
+def test_every_api_blueprint_parses_with_the_one_parser(app):
+    smorest = [bp for bp in app.blueprints.values() if isinstance(bp, SmorestBlueprint)]
+    assert len(smorest) >= 10
+    assert [bp.name for bp in smorest if not isinstance(bp, ApiBlueprint)] == []

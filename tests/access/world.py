@@ -125,10 +125,9 @@ def _other_users(institution_id: int) -> dict[str, Any]:
 
 
 def build_world(tmp: Path) -> World:
-    from app.certificates.services.clients import create_client
-
     from app.auth.models import User
     from app.auth.services import create_token
+    from app.certificates.services.clients import create_client
     from app.institutions.models import Institution
     from app.seed import run as seed
 
