@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, select
 
 from app import csvsafe
 from app.audit.models import AuditEvent
@@ -54,18 +55,6 @@ class AuditFilter:
     until: date | None = None
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[AuditEvent]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def events_query(scope_institution_id: int | None, flt: AuditFilter) -> Select[tuple[AuditEvent]]:
     """Events newest first. `scope_institution_id` None means every institution's."""
     query = select(AuditEvent)
@@ -85,12 +74,12 @@ def events_query(scope_institution_id: int | None, flt: AuditFilter) -> Select[t
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
-def page_of(query: Select[tuple[AuditEvent]], page: int, per_page: int = PER_PAGE) -> Page:
-    page = max(1, page)
-    per_page = min(max(1, per_page), MAX_PER_PAGE)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+def page_of(query: Select[tuple[AuditEvent]], page: int, per_page: int = PER_PAGE) -> Pagination:
+    """One page of `query` (Flask-SQLAlchemy's paginator: items, page, per_page, total; a
+    page past the last is empty, never a 404)."""
+    return db.paginate(
+        query, page=max(1, page), per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False
+    )
 
 
 def known_actions(scope_institution_id: int | None) -> list[str]:
