@@ -107,11 +107,13 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api import api
+    from app.assessments import cli as _assessments_cli  # noqa: F401  (its command)
     from app.assessments.api import assessments_api, attempts_api
     from app.assessments.routes import bp as assessments_bp
+    from app.assessments.services import hooks as _assessments_hooks  # noqa: F401  (registers)
     from app.auth.api import blp as auth_api
     from app.auth.routes import bp as auth_bp
-    from app.certificates import register as register_certificates
+    from app.certificates.registration import register as register_certificates
     from app.courses.api import courses_api, learning_api, units_api
     from app.courses.routes import bp as courses_bp
     from app.extensions import csrf

@@ -2,9 +2,9 @@
 competency judgements by assessors.
 
 The feature's blueprints live here; `app.assessments.routes` attaches its pages and
-`app.assessments.api` its JSON endpoints; the app factory imports both. Importing the package
-registers the "assessments" completion requirement with the courses feature
-(services/hooks.py) and the CLI command.
+`app.assessments.api` its JSON endpoints. The app factory imports both, and also `cli` (the
+command) and `services/hooks.py` (which registers the "assessments" completion requirement,
+coverage and results with the courses feature).
 """
 
 from flask import Blueprint
@@ -25,6 +25,3 @@ assessments_api = ApiBlueprint(
 attempts_api = ApiBlueprint(
     "attempts_api", __name__, url_prefix="/api/v1/attempts", description="Assessment attempts"
 )
-
-from app.assessments import cli  # noqa: E402,F401
-from app.assessments.services import hooks  # noqa: E402,F401

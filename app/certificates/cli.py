@@ -9,9 +9,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
+from app.certificates import jobs
+from app.certificates.models import BulkIssueJob
+from app.certificates.services.issuance import retry_pending_pdfs
+from app.certificates.services.keys import (
+    compromise_key,
+    ensure_document_cert,
+    find_key,
+    rotate_keys,
+)
+from app.certificates.services.upload import verify_upload
+from app.courses.models import Cohort
+from app.errors import AppError
 from app.extensions import db
 from app.institutions.models import Institution
 from app.transactions import transaction
@@ -29,10 +41,6 @@ def register(app: Flask) -> None:
     @click.option("--cohort", "cohort_id", type=int, required=True, help="Cohort id")
     def issue_cohort(cohort_id: int) -> None:
         """Issue certificates for every completed trainee of a cohort, with a progress bar."""
-        from app.certificates import jobs
-        from app.certificates.models import BulkIssueJob
-        from app.courses.models import Cohort
-        from app.errors import AppError
 
         cohort = db.session.get(Cohort, cohort_id)
         if cohort is None:
@@ -72,10 +80,6 @@ def register(app: Flask) -> None:
         A file larger than an upload may be (MAX_CONTENT_LENGTH) is refused unread; within
         it, a credential is bounded as every other way in bounds it (services/intake.py).
         """
-        from flask import current_app
-
-        from app.certificates.services.upload import verify_upload
-        from app.errors import AppError
 
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         size = path.stat().st_size
@@ -95,9 +99,8 @@ def register(app: Flask) -> None:
 
     @app.cli.command("rotate-keys")
     @click.option("--institution", "slug", required=True, help="Institution slug")
-    def rotate_keys(slug: str) -> None:
+    def rotate(slug: str) -> None:
         """Make a new credential key and document-signing certificate; old ones still verify."""
-        from app.certificates.services.keys import ensure_document_cert, rotate_keys
 
         with transaction():
             institution = _institution(slug)
@@ -112,8 +115,6 @@ def register(app: Flask) -> None:
     @click.option("--reason", required=True)
     def compromise(slug: str, fragment: str, since: str | None, reason: str) -> None:
         """Mark a credential key compromised from a moment on."""
-        from app.certificates.services.keys import compromise_key, find_key
-        from app.errors import AppError
 
         institution = _institution(slug)
         moment = datetime.fromisoformat(since) if since else datetime.now(UTC)
@@ -129,7 +130,6 @@ def register(app: Flask) -> None:
     @app.cli.command("retry-certificate-pdfs")
     def retry_pdfs() -> None:
         """Render the PDFs of certificates left pending by a failure."""
-        from app.certificates.services.issuance import retry_pending_pdfs
 
         with transaction():
             done = retry_pending_pdfs()

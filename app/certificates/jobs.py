@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
+from redis import Redis
+from rq import Queue
 from sqlalchemy import case, select, update
 
 from app.audit.services import record
@@ -100,9 +102,6 @@ def dispatch(job: BulkIssueJob, ids: list[int]) -> None:
         for part in parts:
             run_chunk(job_id, part)
     elif mode == "rq":
-        from redis import Redis
-        from rq import Queue
-
         queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
 
         def enqueue() -> None:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
+from redis import Redis
+from rq import Queue
 
 from app import create_app
 from app.placement.services.survey import dispatch
@@ -43,9 +45,6 @@ def runner() -> str:
 
 def enqueue_dispatch() -> str:
     """Queue the dispatch on RQ; returns the RQ job id."""
-    from redis import Redis
-    from rq import Queue
-
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
     job = queue.enqueue(run_dispatch, job_timeout=3600)
     log.info("survey dispatch queued as RQ job %s", job.id)
