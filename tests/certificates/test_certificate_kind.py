@@ -75,7 +75,7 @@ def test_a_course_without_assessments_gives_a_training_certificate(app, complete
     with app.test_request_context():
         html = render_certificate_html(render_context(cert))
     assert "SERTIFIKAT PELATIHAN" in html
-    for claim in ("KOMPETEN", "COMPETENT", "Competence", "Uji praktik"):
+    for claim in ("KOMPETEN", "COMPETENT", "Competence", "Praktik", "Asesor"):
         assert claim not in html
 
 
@@ -96,7 +96,8 @@ def test_a_competency_certificate_names_each_units_assessment(app, make_institut
     with app.test_request_context():
         html = render_certificate_html(render_context(cert))
     assert "SERTIFIKAT KOMPETENSI" in html
-    assert html.count("K · Uji praktik <em>/ Practical</em>, Dewi Asesor") == 3
+    assert html.count('<td class="result">K · Praktik</td>') == 3
+    assert "Asesor <em>/ Assessor</em>: Dewi Asesor</p>" in html
 
 
 def test_no_competency_certificate_while_a_unit_is_not_judged(

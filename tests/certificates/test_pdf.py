@@ -113,7 +113,10 @@ def test_a_competency_certificate_names_each_units_assessment() -> None:
     html = render.render_certificate_html(context(kind="competency"))
     assert "SERTIFIKAT KOMPETENSI" in html and "Certificate of Competence" in html
     assert "assessed <strong>COMPETENT</strong>" in html
-    assert html.count("K · Uji praktik <em>/ Practical</em>, Dewi Lestari") == 5
+    # one compact result per unit; the assessor is named once, under the table
+    assert html.count('<td class="result">K · Praktik</td>') == 5
+    assert html.count("Dewi Lestari") == 1
+    assert "Asesor <em>/ Assessor</em>: Dewi Lestari</p>" in html
 
 
 def test_missing_context_key_is_an_error() -> None:
