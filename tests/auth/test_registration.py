@@ -85,7 +85,7 @@ def test_registration_is_rate_limited(app, client, outbox):
             limiter.reset()
 
 
-def test_the_welcome_mail_waits_for_the_commit(app, outbox):
+def test_the_welcome_mail_waits_for_the_commit(app, db, outbox):
     """Nothing is mailed for an account that is rolled back; the welcome leaves only once
     the account is committed."""
     from app.auth import services
