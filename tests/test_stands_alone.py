@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# `../shared`, `parents[N].parent / "shared"`, or an absolute path into the steering folder.
+# The steering folder beside the clone, by a relative path, by `parents[N].parent`, or by
+# its absolute path.
 OUTSIDE = re.compile(r"\.\./shared|\.parent\s*/\s*[\"']shared[\"']|/work/shared")
 
 
