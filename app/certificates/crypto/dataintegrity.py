@@ -179,7 +179,9 @@ class _Checker:
         self.checks: dict[str, bool] = {}
         self.method: str | None = None
 
-    def require(self, name: str, ok: bool, reason: str, code: str) -> None:
+    def require(
+        self, name: str, ok: bool, reason: str, code: str = PROOF_VERIFICATION_ERROR
+    ) -> None:
         self.checks[name] = ok
         if not ok:
             raise ProofError(reason, code)

@@ -30,6 +30,9 @@ from .dataintegrity import (
     KeyResolver,
     ProofError,
     VerificationResult,
+    _Checker,
+    _controller_of,
+    _issuer_id,
     hash_data,
     is_xsd_datetime,
 )
@@ -146,30 +149,6 @@ def create_proof(
     return secured
 
 
-def _controller_of(verification_method: str) -> str:
-    return verification_method.split("#", 1)[0]
-
-
-def _issuer_id(document: dict[str, Any]) -> Any:
-    issuer = document.get("issuer")
-    return issuer.get("id") if isinstance(issuer, dict) else issuer
-
-
-class _Checks:
-    """Records checks as they are made and stops at the first failure."""
-
-    def __init__(self) -> None:
-        self.made: dict[str, bool] = {}
-        self.method: str | None = None
-
-    def require(
-        self, name: str, ok: bool, reason: str, code: str = PROOF_VERIFICATION_ERROR
-    ) -> None:
-        self.made[name] = ok
-        if not ok:
-            raise ProofError(reason, code)
-
-
 def verify_proof(
     signed: dict[str, Any],
     resolve_key: KeyResolver,
@@ -184,15 +163,15 @@ def verify_proof(
     when it does not know or no longer trusts the key. With ``check_issuer``, the key's
     controller (the DID before ``#``) must be the credential's issuer.
     """
-    checks = _Checks()
+    checks = _Checker()
     try:
         unsecured = _verify(signed, resolve_key, expected_proof_purpose, check_issuer, checks)
     except ProofError as exc:
-        return VerificationResult(False, checks.made, str(exc), exc.code, checks.method)
-    return VerificationResult(True, checks.made, None, None, checks.method, unsecured)
+        return VerificationResult(False, checks.checks, str(exc), exc.code, checks.method)
+    return VerificationResult(True, checks.checks, None, None, checks.method, unsecured)
 
 
-def _select_proof(signed: dict[str, Any], checks: _Checks) -> dict[str, Any]:
+def _select_proof(signed: dict[str, Any], checks: _Checker) -> dict[str, Any]:
     proof = signed.get("proof")
     proofs = proof if isinstance(proof, list) else [proof]
     checks.require(
@@ -216,7 +195,7 @@ def _verify(
     resolve_key: KeyResolver,
     expected_proof_purpose: str,
     check_issuer: bool,
-    checks: _Checks,
+    checks: _Checker,
 ) -> dict[str, Any]:
     checks.require(
         "document", isinstance(signed, dict), "document is not a JSON object", MALFORMED_PROOF_ERROR
@@ -299,7 +278,7 @@ def _verify(
         canonical_config = proof_configuration(options, unsecured, PROOF_VERIFICATION_ERROR)
     except ProofError as exc:
         checks.require("canonical", False, str(exc), exc.code)
-    checks.made["canonical"] = True
+    checks.checks["canonical"] = True
     try:
         public_key.verify(proof_bytes, hash_data(transformed, canonical_config))
         valid = True
